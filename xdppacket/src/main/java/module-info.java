@@ -1,0 +1,11 @@
+/**
+ * xdppacket: line-rate packet I/O on Linux through AF_XDP sockets, in pure Java.
+ *
+ * <p>Only {@code io.xdppacket} is API. Everything under {@code io.xdppacket.internal} is the
+ * machinery behind it: kernel bindings ({@code sys}, {@code bpf}) and the AF_XDP core ({@code xsk}).
+ * All native access goes through {@code java.lang.foreign}; run with
+ * {@code --enable-native-access=io.xdppacket} (or {@code ALL-UNNAMED} on the class path).
+ */
+module io.xdppacket {
+    exports io.xdppacket;
+}
