@@ -1,0 +1,15 @@
+package io.xdppacket;
+
+/** Where the XDP program runs (the seed's {@code OptXDPMode}). */
+public enum XdpMode {
+    /**
+     * Native XDP, inside the driver ({@code XDP_FLAGS_DRV_MODE}, the seed's {@code XDP_MODE_DRV}).
+     * The default. Needs driver support; veth has it (MTU up to about 3.5 kB without multi-buffer).
+     */
+    DRV,
+    /**
+     * Generic XDP, after the driver built an skb ({@code XDP_FLAGS_SKB_MODE}, {@code XDP_MODE_SKB}).
+     * Works on every interface; slower on real NICs.
+     */
+    SKB
+}
