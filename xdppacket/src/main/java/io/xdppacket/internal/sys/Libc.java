@@ -258,6 +258,9 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETEUID = fn("geteuid",
             FunctionDescriptor.of(JAVA_INT));
+    /** vDSO, never blocks. */
+    private static final MethodHandle CLOCK_GETTIME = fn("clock_gettime",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.critical(true));
 
     public static int open(MemorySegment errno, MemorySegment path, int flags, int mode) {
         try {
@@ -317,6 +320,19 @@ public final class Libc {
         }
     }
 
+    /**
+     * {@code clock_gettime(clock, ts)} into a {@code struct timespec} (two longs: seconds, nanoseconds).
+     * Critical with heap access: {@code ts} may be a heap segment ({@code MemorySegment.ofArray(new long[2])}),
+     * which costs no arena acquire per call.
+     */
+    public static int clockGettime(int clock, MemorySegment timespec) {
+        try {
+            return (int) CLOCK_GETTIME.invokeExact(clock, timespec);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     public static int geteuid() {
         try {
             return (int) GETEUID.invokeExact();
@@ -342,4 +358,5 @@ public final class Libc {
     public static final int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
     public static final int O_RDONLY = 0, O_CLOEXEC = 0x80000;
     public static final int CLONE_NEWNET = 0x40000000;
+    public static final int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1;
 }

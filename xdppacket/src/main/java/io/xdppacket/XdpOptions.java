@@ -1,0 +1,190 @@
+package io.xdppacket;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of an {@link XdpSocket} or {@link XdpMultiQueue}: the seed's six, plus two of ours.
+ * Immutable; make one with {@link #builder()}, or take {@link #defaults()}.
+ *
+ * <table>
+ *   <caption>Options</caption>
+ *   <tr><th>option</th><th>seed</th><th>default</th><th>rule</th></tr>
+ *   <tr><td>{@code numFrames}</td><td>OptNumFrames</td><td>1024</td><td>{@code ringSize} .. 1048576.
+ *       The UMEM holds 2 × numFrames frames: the first numFrames for TX, the last numFrames for RX.</td></tr>
+ *   <tr><td>{@code ringSize}</td><td>OptRingSize</td><td>1024</td><td>a power of two, 16 .. 1048576;
+ *       the size of each of the FILL, COMPLETION, RX and TX rings</td></tr>
+ *   <tr><td>{@code xdpMode}</td><td>OptXDPMode</td><td>{@link XdpMode#DRV}</td><td></td></tr>
+ *   <tr><td>{@code queueCount}</td><td>OptQueueCount</td><td>1</td><td>1 for {@link XdpSocket};
+ *       1 .. the interface's queue count for {@link XdpMultiQueue}</td></tr>
+ *   <tr><td>{@code pollTimeout}</td><td>OptPollTimeout</td><td>100 µs</td><td>1 µs .. 1 hour; used in
+ *       {@link IoMode#NONBLOCK} only</td></tr>
+ *   <tr><td>{@code ioMode}</td><td>OptIoMode</td><td>{@link IoMode#BLOCK}</td><td></td></tr>
+ *   <tr><td>{@code frameSize}</td><td>(2048, fixed)</td><td>2048</td><td>2048 or 4096. A frame carries at
+ *       most frameSize − 256 bytes: the kernel keeps 256 bytes of headroom in front of every received
+ *       frame, and we keep sent frames to the same limit.</td></tr>
+ *   <tr><td>{@code networkNamespace}</td><td>—</td><td>none</td><td>a name from {@code ip netns list}: open
+ *       enters it on the calling thread for the duration of the open (sockets keep their namespace)</td></tr>
+ * </table>
+ *
+ * <p><b>Rings and frames.</b> {@code numFrames ≥ ringSize} is required: the RX half must be able to
+ * fill the FILL ring, or the kernel drops frames for lack of buffers ({@code fill_empty} in the
+ * stats) while the RX ring still has room; and the TX half must cover the TX ring, or the ring never
+ * fills and writes wait on frames instead. Frames beyond {@code ringSize} give slack for frames the
+ * application holds (zero-copy reads) and for completions that have not come back yet; on a busy
+ * receiver {@code numFrames = 2 × ringSize} measurably reduces {@code fill_empty} drops.
+ */
+public final class XdpOptions {
+    public static final int DEFAULT_NUM_FRAMES = 1024;
+    public static final int DEFAULT_RING_SIZE = 1024;
+    public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofNanos(100_000);
+    public static final int DEFAULT_FRAME_SIZE = 2048;
+
+    public static final int MIN_RING_SIZE = 16;
+    public static final int MAX_RING_SIZE = 1 << 20;
+    public static final int MAX_NUM_FRAMES = 1 << 20;
+    public static final Duration MIN_POLL_TIMEOUT = Duration.ofNanos(1_000);
+    public static final Duration MAX_POLL_TIMEOUT = Duration.ofHours(1);
+    /** Bytes the kernel reserves in front of each received frame ({@code XDP_PACKET_HEADROOM}). */
+    public static final int HEADROOM = 256;
+
+    private static final XdpOptions DEFAULTS = builder().build();
+
+    private final int numFrames;
+    private final int ringSize;
+    private final XdpMode xdpMode;
+    private final int queueCount;
+    private final Duration pollTimeout;
+    private final IoMode ioMode;
+    private final int frameSize;
+    private final String networkNamespace;
+
+    private XdpOptions(Builder b) {
+        this.numFrames = b.numFrames;
+        this.ringSize = b.ringSize;
+        this.xdpMode = b.xdpMode;
+        this.queueCount = b.queueCount;
+        this.pollTimeout = b.pollTimeout;
+        this.ioMode = b.ioMode;
+        this.frameSize = b.frameSize;
+        this.networkNamespace = b.networkNamespace;
+    }
+
+    /** The seed's defaults: 1024 frames, rings of 1024, DRV, 1 queue, 100 µs, BLOCK; 2048-byte frames. */
+    public static XdpOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.numFrames = numFrames;
+        b.ringSize = ringSize;
+        b.xdpMode = xdpMode;
+        b.queueCount = queueCount;
+        b.pollTimeout = pollTimeout;
+        b.ioMode = ioMode;
+        b.frameSize = frameSize;
+        b.networkNamespace = networkNamespace;
+        return b;
+    }
+
+    /** Frames in each half (TX, RX) of the UMEM. */
+    public int numFrames() { return numFrames; }
+    /** Entries in each of the four rings. */
+    public int ringSize() { return ringSize; }
+    public XdpMode xdpMode() { return xdpMode; }
+    public int queueCount() { return queueCount; }
+    public Duration pollTimeout() { return pollTimeout; }
+    public IoMode ioMode() { return ioMode; }
+    /** Size of one UMEM frame. */
+    public int frameSize() { return frameSize; }
+    /** The largest frame that can be received or sent: {@code frameSize − 256}. */
+    public int frameRoom() { return frameSize - HEADROOM; }
+    /** The namespace open enters, or {@code null}. */
+    public String networkNamespace() { return networkNamespace; }
+
+    @Override
+    public String toString() {
+        return "XdpOptions{numFrames=" + numFrames + ", ringSize=" + ringSize + ", xdpMode=" + xdpMode
+                + ", queueCount=" + queueCount + ", pollTimeout=" + pollTimeout + ", ioMode=" + ioMode
+                + ", frameSize=" + frameSize + (networkNamespace == null ? "" : ", networkNamespace=" + networkNamespace) + "}";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof XdpOptions x && numFrames == x.numFrames && ringSize == x.ringSize && xdpMode == x.xdpMode
+                && queueCount == x.queueCount && pollTimeout.equals(x.pollTimeout) && ioMode == x.ioMode
+                && frameSize == x.frameSize && Objects.equals(networkNamespace, x.networkNamespace);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(numFrames, ringSize, xdpMode, queueCount, pollTimeout, ioMode, frameSize, networkNamespace);
+    }
+
+    /** Collects options; {@link #build()} checks them all and names the first one that breaks a rule. */
+    public static final class Builder {
+        private int numFrames = DEFAULT_NUM_FRAMES;
+        private int ringSize = DEFAULT_RING_SIZE;
+        private XdpMode xdpMode = XdpMode.DRV;
+        private int queueCount = 1;
+        private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
+        private IoMode ioMode = IoMode.BLOCK;
+        private int frameSize = DEFAULT_FRAME_SIZE;
+        private String networkNamespace;
+
+        private Builder() {}
+
+        public Builder numFrames(int numFrames) { this.numFrames = numFrames; return this; }
+        public Builder ringSize(int ringSize) { this.ringSize = ringSize; return this; }
+        public Builder xdpMode(XdpMode xdpMode) { this.xdpMode = xdpMode; return this; }
+        public Builder queueCount(int queueCount) { this.queueCount = queueCount; return this; }
+        public Builder pollTimeout(Duration pollTimeout) { this.pollTimeout = pollTimeout; return this; }
+        public Builder ioMode(IoMode ioMode) { this.ioMode = ioMode; return this; }
+        public Builder frameSize(int frameSize) { this.frameSize = frameSize; return this; }
+        /** Open inside this network namespace ({@code ip netns list}); {@code null} for the caller's own. */
+        public Builder networkNamespace(String name) { this.networkNamespace = name; return this; }
+
+        /** @throws IllegalArgumentException naming the option, its value and the rule it breaks */
+        public XdpOptions build() {
+            if (Integer.bitCount(ringSize) != 1 || ringSize < MIN_RING_SIZE || ringSize > MAX_RING_SIZE) {
+                throw bad("ringSize", ringSize, "must be a power of two between " + MIN_RING_SIZE + " and " + MAX_RING_SIZE
+                        + " (it sizes each of the FILL, COMPLETION, RX and TX rings)");
+            }
+            if (numFrames < 1 || numFrames > MAX_NUM_FRAMES) {
+                throw bad("numFrames", numFrames, "must be between 1 and " + MAX_NUM_FRAMES
+                        + " (frames in each half of the UMEM, TX and RX)");
+            }
+            if (numFrames < ringSize) {
+                throw bad("numFrames", numFrames, "must be at least ringSize (" + ringSize
+                        + "), so that the RX frames can fill the FILL ring and the TX frames can fill the TX ring");
+            }
+            if (xdpMode == null) throw bad("xdpMode", null, "must be XdpMode.DRV or XdpMode.SKB");
+            if (ioMode == null) throw bad("ioMode", null, "must be IoMode.BLOCK or IoMode.NONBLOCK");
+            if (queueCount < 1) throw bad("queueCount", queueCount, "must be at least 1");
+            if (pollTimeout == null || pollTimeout.compareTo(MIN_POLL_TIMEOUT) < 0 || pollTimeout.compareTo(MAX_POLL_TIMEOUT) > 0) {
+                throw bad("pollTimeout", pollTimeout, "must be between 1 µs and 1 hour");
+            }
+            if (frameSize != 2048 && frameSize != 4096) {
+                throw bad("frameSize", frameSize, "must be 2048 or 4096 (a UMEM chunk: a power of two between 2048 and the page size)");
+            }
+            if (networkNamespace != null && (networkNamespace.isEmpty() || networkNamespace.contains("/"))) {
+                throw bad("networkNamespace", "'" + networkNamespace + "'", "must be a name as 'ip netns list' shows it");
+            }
+            long umem = 2L * numFrames * frameSize;
+            if (umem > (1L << 33)) {
+                throw bad("numFrames", numFrames, "gives a UMEM of " + umem + " bytes with frameSize " + frameSize + "; at most 8 GiB");
+            }
+            return new XdpOptions(this);
+        }
+
+        private static IllegalArgumentException bad(String option, Object value, String rule) {
+            return new IllegalArgumentException(option + " = " + value + ": " + rule);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.xdppacket;
+
+/**
+ * Counters of one socket (or, summed, of several): ours, kept by the threads that read and write
+ * (single owner each, plain fields, no atomics), and the kernel's {@code XDP_STATISTICS}.
+ *
+ * <p>Every frame is accounted for. Received: {@link #rxPackets}, or dropped by the kernel before we
+ * saw it ({@link #kernelRxRingFull} — we read too slowly, {@link #kernelRxFillRingEmpty} — no free
+ * frame to receive into, {@link #kernelRxDropped} — e.g. too large for a frame). Sent:
+ * {@link #txPackets} were taken by writes; of those, {@link #txCompleted} came back from the kernel,
+ * {@link #txDropped} of the completed ones were dropped by the driver (a full peer ring, a frame
+ * larger than the peer's MTU), and {@link #txInFlight()} have not come back yet.
+ *
+ * <p>A snapshot taken from another thread than the one that reads or writes may lag by a few
+ * frames: the counters are not synchronised, by design.
+ *
+ * @param rxPackets frames delivered to the application
+ * @param rxBytes their bytes
+ * @param rxPolls {@code poll} calls made while waiting for frames
+ * @param rxWakeups {@code recvfrom} kicks made because the kernel asked (FILL ring need_wakeup)
+ * @param txPackets frames taken by writes and posted to the TX ring
+ * @param txBytes their bytes
+ * @param txCompleted frames the kernel has finished with (COMPLETION ring)
+ * @param txDropped completed frames the driver dropped instead of sending ({@code sendto} EBUSY)
+ * @param txKicks {@code sendto} kicks made to start transmission
+ * @param txPolls {@code poll} calls made while waiting for room or completions
+ * @param kernelRxDropped kernel: frames dropped for other reasons (too large, ...)
+ * @param kernelRxInvalidDescs kernel: RX frames dropped due to an invalid descriptor
+ * @param kernelTxInvalidDescs kernel: TX descriptors rejected as invalid
+ * @param kernelRxRingFull kernel: frames dropped because the RX ring was full
+ * @param kernelRxFillRingEmpty kernel: frames dropped because the FILL ring was empty
+ * @param kernelTxRingEmpty kernel: times the kernel found the TX ring empty when woken
+ */
+public record XdpStats(
+        long rxPackets, long rxBytes, long rxPolls, long rxWakeups,
+        long txPackets, long txBytes, long txCompleted, long txDropped, long txKicks, long txPolls,
+        long kernelRxDropped, long kernelRxInvalidDescs, long kernelTxInvalidDescs,
+        long kernelRxRingFull, long kernelRxFillRingEmpty, long kernelTxRingEmpty) {
+
+    /** All zero. */
+    public static final XdpStats ZERO = new XdpStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Frames taken by writes that the kernel has not completed yet. */
+    public long txInFlight() {
+        return txPackets - txCompleted;
+    }
+
+    /** Frames sent: completed and not dropped by the driver. */
+    public long txSent() {
+        return txCompleted - txDropped;
+    }
+
+    /** Every RX drop the kernel counted. */
+    public long kernelRxDropsTotal() {
+        return kernelRxDropped + kernelRxInvalidDescs + kernelRxRingFull + kernelRxFillRingEmpty;
+    }
+
+    /** Field-by-field sum, for totals over queues. */
+    public XdpStats plus(XdpStats o) {
+        return new XdpStats(
+                rxPackets + o.rxPackets, rxBytes + o.rxBytes, rxPolls + o.rxPolls, rxWakeups + o.rxWakeups,
+                txPackets + o.txPackets, txBytes + o.txBytes, txCompleted + o.txCompleted, txDropped + o.txDropped,
+                txKicks + o.txKicks, txPolls + o.txPolls,
+                kernelRxDropped + o.kernelRxDropped, kernelRxInvalidDescs + o.kernelRxInvalidDescs,
+                kernelTxInvalidDescs + o.kernelTxInvalidDescs, kernelRxRingFull + o.kernelRxRingFull,
+                kernelRxFillRingEmpty + o.kernelRxFillRingEmpty, kernelTxRingEmpty + o.kernelTxRingEmpty);
+    }
+}
