@@ -111,7 +111,8 @@ public final class PcapReader implements Closeable {
 
     /**
      * Opens a capture to send its frames again: every record must be Ethernet, which is what AF_XDP
-     * transmits. A record of another link type fails {@link #next()} (classic pcap: already the open).
+     * transmits. A pcapng record of another link type fails {@link #next()}; a classic pcap file, which
+     * has one link type in its header, fails here already.
      */
     public static PcapReader openForReplay(Path file) throws IOException {
         return new PcapReader(file, LinkType.ETHERNET);
