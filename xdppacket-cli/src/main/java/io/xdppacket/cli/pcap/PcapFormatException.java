@@ -1,0 +1,32 @@
+package io.xdppacket.cli.pcap;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A capture file that {@link PcapReader} cannot read: not pcap/pcapng, truncated, malformed, or of a
+ * link type the caller does not accept. The message names the file and, where it applies, the byte
+ * offset of the offending record or block.
+ */
+public final class PcapFormatException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path file;
+    private final long offset;
+
+    PcapFormatException(Path file, long offset, String problem) {
+        super(file + ": " + problem + (offset >= 0 ? " (at byte offset " + offset + ")" : ""));
+        this.file = file;
+        this.offset = offset;
+    }
+
+    /** The file that could not be read. */
+    public Path file() {
+        return file;
+    }
+
+    /** Byte offset in the file of the record or block at fault, or -1 if the problem is the whole file. */
+    public long offset() {
+        return offset;
+    }
+}
