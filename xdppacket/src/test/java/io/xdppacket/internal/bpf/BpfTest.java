@@ -2,6 +2,7 @@ package io.xdppacket.internal.bpf;
 
 import io.xdppacket.XdpException;
 import io.xdppacket.XdpUnavailableException;
+import io.xdppacket.internal.sys.Errno;
 import io.xdppacket.internal.sys.Libc;
 import io.xdppacket.testing.Bpftool;
 import io.xdppacket.testing.Privileged;
@@ -54,6 +55,19 @@ class BpfTest {
 
     private static long offset(StructLayout l, String field) {
         return l.byteOffset(MemoryLayout.PathElement.groupElement(field));
+    }
+
+    @Test
+    void privilegeAndMissingSyscallBecomeUnavailable() {
+        XdpException e = Bpf.failure("bpf(BPF_MAP_CREATE, XSKMAP 'xsks_map', 4 entries)", Errno.EPERM, null);
+        assertEquals(XdpUnavailableException.Missing.PRIVILEGE, ((XdpUnavailableException) e).missing());
+        assertTrue(e.hint().startsWith("needs root, or CAP_BPF and CAP_NET_ADMIN"), e.hint());
+        e = Bpf.failure("bpf(BPF_PROG_LOAD, ...)", Errno.ENOSYS, null);
+        assertEquals(XdpUnavailableException.Missing.KERNEL_FEATURE, ((XdpUnavailableException) e).missing());
+        assertEquals("this kernel has no bpf(2) (CONFIG_BPF_SYSCALL)", e.hint());
+        e = Bpf.failure("op", Errno.EINVAL, "caller's advice");
+        assertFalse(e instanceof XdpUnavailableException);
+        assertEquals("op failed: EINVAL (Invalid argument): caller's advice", e.getMessage());
     }
 
     @Test
