@@ -248,6 +248,8 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
     private static final MethodHandle IF_NAMETOINDEX = fn("if_nametoindex",
             FunctionDescriptor.of(JAVA_INT, ADDRESS), ERRNO);
+    private static final MethodHandle IF_INDEXTONAME = fn("if_indextoname",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS), ERRNO);
     private static final MethodHandle IOCTL = fn("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SYSCALL3 = fn("syscall",
@@ -282,6 +284,20 @@ public final class Libc {
     public static int ifNameToIndex(MemorySegment errno, MemorySegment name) {
         try {
             return (int) IF_NAMETOINDEX.invokeExact(errno, name);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * Writes the name of interface {@code ifindex} into {@code name} ({@code IF_NAMESIZE} = 16 bytes)
+     * and returns true, or returns false (errno {@code ENXIO}) when the calling thread's network
+     * namespace has no such interface.
+     */
+    public static boolean ifIndexToName(MemorySegment errno, int ifindex, MemorySegment name) {
+        try {
+            MemorySegment r = (MemorySegment) IF_INDEXTONAME.invokeExact(errno, ifindex, name);
+            return r.address() != 0;
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -351,6 +367,11 @@ public final class Libc {
     public static final int AF_UNSPEC = 0, AF_INET = 2, AF_NETLINK = 16, AF_PACKET = 17, AF_XDP = 44;
     public static final int SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
+    /** {@code SO_RCVTIMEO} with a 64-bit {@code struct timeval} (asm-generic: SO_RCVTIMEO_OLD on LP64). */
+    public static final int SO_RCVTIMEO = 20;
+    public static final int MSG_TRUNC = 0x20;
+    public static final int NETLINK_ROUTE = 0;
+    public static final int IF_NAMESIZE = 16;
     public static final int MSG_DONTWAIT = 0x40;
 
     public static final int POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
