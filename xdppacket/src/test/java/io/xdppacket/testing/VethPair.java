@@ -2,7 +2,11 @@ package io.xdppacket.testing;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Two network namespaces joined by a veth pair, made for one test and deleted by {@link #close()}.
@@ -18,6 +22,31 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class VethPair implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    /** Our namespace names: {@code xp<pid>x<n>a|b}. */
+    private static final Pattern NAME = Pattern.compile("xp(\\d+)x\\d+[ab]");
+    /** Pairs not closed yet; a shutdown hook removes them if the JVM is stopped (SIGTERM, Ctrl-C) mid-test. */
+    private static final Set<VethPair> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        sweepStale();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(VethPair::close), "veth-cleanup"));
+    }
+
+    /**
+     * Deletes namespaces left by test JVMs that died without cleaning up (SIGKILL, a timeout): ours by
+     * name, whose pid is no longer alive.
+     */
+    private static void sweepStale() {
+        Tools.Result list = Tools.run(List.of("ip", "netns", "list"));
+        if (list.exitCode() != 0) return;
+        for (String line : list.stdout().lines().toList()) {
+            String ns = line.split("\\s+")[0];
+            Matcher m = NAME.matcher(ns);
+            if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                Tools.run(List.of("ip", "netns", "del", ns));
+            }
+        }
+    }
 
     private final String nsA, nsB, ifA, ifB;
     private final int queues;
@@ -39,8 +68,9 @@ public final class VethPair implements AutoCloseable {
 
     /** A pair with {@code queues} RX and TX queues on each end and the given MTU. */
     public static VethPair create(int queues, int mtu) {
-        String tag = "xp" + (ProcessHandle.current().pid() % 100000) + "x" + COUNTER.incrementAndGet();
+        String tag = "xp" + ProcessHandle.current().pid() + "x" + COUNTER.incrementAndGet();
         VethPair p = new VethPair(tag, queues);
+        LIVE.add(p);
         try {
             p.setUp(mtu);
             return p;
@@ -111,7 +141,8 @@ public final class VethPair implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        LIVE.remove(this);
         for (int i = created.size() - 1; i >= 0; i--) {
             Tools.run(List.of("ip", "netns", "del", created.get(i)));
         }
