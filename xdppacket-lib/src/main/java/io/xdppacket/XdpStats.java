@@ -5,8 +5,11 @@ package io.xdppacket;
  * (single owner each, plain fields, no atomics), and the kernel's {@code XDP_STATISTICS}.
  *
  * <p>Every frame is accounted for. Received: {@link #rxPackets}, or dropped by the kernel before we
- * saw it ({@link #kernelRxRingFull} — we read too slowly, {@link #kernelRxFillRingEmpty} — no free
- * frame to receive into, {@link #kernelRxDropped} — e.g. too large for a frame). Sent:
+ * saw it: {@link #kernelRxRingFull} (the RX ring was full: we read too slowly) or
+ * {@link #kernelRxDropped} (everything else: no free frame on the FILL ring — also counted on its own
+ * in {@link #kernelRxFillRingEmpty} — or a frame too large for a UMEM frame). When the FILL and RX
+ * rings have the same size they run out together, and the kernel, which takes a buffer before it
+ * looks for ring room, then reports a slow reader as {@code kernelRxFillRingEmpty}. Sent:
  * {@link #txPackets} were taken by writes; of those, {@link #txCompleted} came back from the kernel,
  * {@link #txDropped} of the completed ones were dropped by the driver (a full peer ring, a frame
  * larger than the peer's MTU), and {@link #txInFlight()} have not come back yet.
@@ -24,11 +27,12 @@ package io.xdppacket;
  * @param txDropped completed frames the driver dropped instead of sending ({@code sendto} EBUSY)
  * @param txKicks {@code sendto} kicks made to start transmission
  * @param txPolls {@code poll} calls made while waiting for room or completions
- * @param kernelRxDropped kernel: frames dropped for other reasons (too large, ...)
+ * @param kernelRxDropped kernel: frames dropped on receive for any reason but a full RX ring (includes
+ *        {@code kernelRxFillRingEmpty})
  * @param kernelRxInvalidDescs kernel: RX frames dropped due to an invalid descriptor
  * @param kernelTxInvalidDescs kernel: TX descriptors rejected as invalid
  * @param kernelRxRingFull kernel: frames dropped because the RX ring was full
- * @param kernelRxFillRingEmpty kernel: frames dropped because the FILL ring was empty
+ * @param kernelRxFillRingEmpty kernel: frames dropped because the FILL ring was empty (also in {@code kernelRxDropped})
  * @param kernelTxRingEmpty kernel: times the kernel found the TX ring empty when woken
  */
 public record XdpStats(
@@ -50,9 +54,9 @@ public record XdpStats(
         return txCompleted - txDropped;
     }
 
-    /** Every RX drop the kernel counted. */
+    /** Every RX drop the kernel counted ({@code kernelRxFillRingEmpty} is already part of {@code kernelRxDropped}). */
     public long kernelRxDropsTotal() {
-        return kernelRxDropped + kernelRxInvalidDescs + kernelRxRingFull + kernelRxFillRingEmpty;
+        return kernelRxDropped + kernelRxInvalidDescs + kernelRxRingFull;
     }
 
     /** Field-by-field sum, for totals over queues. */
