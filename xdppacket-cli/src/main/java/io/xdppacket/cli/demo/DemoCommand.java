@@ -8,6 +8,7 @@ import io.xdppacket.XdpOptions;
 import io.xdppacket.XdpSocket;
 import io.xdppacket.XdpStats;
 import io.xdppacket.cli.Affinity;
+import io.xdppacket.cli.Allocation;
 import io.xdppacket.cli.CliErrors;
 import io.xdppacket.cli.frame.Ipv4Address;
 import io.xdppacket.cli.frame.MacAddress;
@@ -79,7 +80,8 @@ public final class DemoCommand implements Callable<Integer> {
                 run(false, new Flow("warm-up", a, b, aToB), new Flow("warm-up", b, a, bToA));
                 seconds = measured;
                 XdpStats warmA = a.stats(), warmB = b.stats();
-                out.printf("%-12s %12s %12s %8s %12s %12s %9s%n", "phase", "sent", "received", "lost", "tx pps", "rx pps", "Mbit/s");
+                out.printf("%-12s %12s %12s %8s %12s %12s %9s %13s%n", "phase", "sent", "received", "lost", "tx pps", "rx pps", "Mbit/s",
+                "alloc B/frame");
                 Flow[] one = run(true, new Flow("A -> B", a, b, aToB));
                 Flow[] two = run(true, new Flow("B -> A", b, a, bToA));
                 Flow[] both = run(true, new Flow("A <-> B: A>B", a, b, aToB), new Flow("A <-> B: B>A", b, a, bToA));
@@ -122,6 +124,8 @@ public final class DemoCommand implements Callable<Integer> {
         final UdpFrameSpec spec;
         volatile long sent, received;
         volatile long sendNanos;
+        /** Heap bytes the sending and the receiving thread allocated in their loops. */
+        volatile long sendAllocated, receiveAllocated;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         volatile boolean senderDone;
 
@@ -139,6 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
                 byte[][] frames = new byte[batch][spec.frameLength()];
                 long seq = 0;
                 long n = 0;
+                long allocated = Allocation.currentThread();
                 long t0 = System.nanoTime();
                 long end = t0 + (long) (seconds * 1e9);
                 while (System.nanoTime() < end) {
@@ -148,6 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
                     n += w;
                 }
                 sendNanos = System.nanoTime() - t0;
+                sendAllocated = Allocation.currentThread() - allocated;
                 from.flush(Duration.ofSeconds(1));
                 sent = n;
             } catch (Throwable t) {
@@ -163,6 +169,7 @@ public final class DemoCommand implements Callable<Integer> {
                 PacketBatch frames = new PacketBatch(64);
                 long n = 0;
                 long quietSince = 0;
+                long allocated = Allocation.currentThread();
                 while (true) {
                     int k = to.zeroCopyReadPackets(frames);
                     n += k;
@@ -173,6 +180,7 @@ public final class DemoCommand implements Callable<Integer> {
                         else if (System.nanoTime() - quietSince > 200_000_000L) break;
                     }
                 }
+                receiveAllocated = Allocation.currentThread() - allocated;
                 received = n;
             } catch (Throwable t) {
                 failure.set(t);
@@ -195,8 +203,9 @@ public final class DemoCommand implements Callable<Integer> {
             if (t != null) throw new IllegalStateException(f.name + " failed: " + t, t);
             if (!print) continue;
             double secs = f.sendNanos / 1e9;
-            out.printf(Locale.ROOT, "%-12s %,12d %,12d %,8d %,12.0f %,12.0f %9.1f%n", f.name, f.sent, f.received,
-                    f.sent - f.received, f.sent / secs, f.received / secs, f.received / secs * spec(f) * 8 / 1e6);
+            out.printf(Locale.ROOT, "%-12s %,12d %,12d %,8d %,12.0f %,12.0f %9.1f %6.3f/%-6.3f%n", f.name, f.sent, f.received,
+                    f.sent - f.received, f.sent / secs, f.received / secs, f.received / secs * spec(f) * 8 / 1e6,
+                    (double) f.sendAllocated / Math.max(1, f.sent), (double) f.receiveAllocated / Math.max(1, f.received));
         }
         return flows;
     }
