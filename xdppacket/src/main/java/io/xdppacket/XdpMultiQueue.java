@@ -426,12 +426,14 @@ public final class XdpMultiQueue implements AutoCloseable {
      * <p>Every frame is checked before any is written. In NONBLOCK mode a queue that has no room
      * for {@code pollTimeout} is not an error: the write stops there and returns fewer than
      * {@code frames.size()}, still a prefix. A kernel failure on queue {@code q} (or its socket
-     * closed) throws {@link XdpPartialWriteException} with the count of frames taken before it.
+     * closed) throws {@link XdpPartialWriteException} with the count of frames taken before it. If
+     * this whole set is closed during the write, the exception is {@link XdpClosedException}, as for
+     * any call on a closed set, and its cause is the {@code XdpPartialWriteException} with the count.
      *
      * @return frames taken: {@code frames.size()}, or fewer only in NONBLOCK mode (a prefix)
      * @throws IllegalArgumentException if a frame is shorter than 14 or longer than {@code frameSize − 256} bytes
      * @throws XdpPartialWriteException if writing to a queue failed; {@link XdpPartialWriteException#written()} frames were taken
-     * @throws XdpClosedException if this set is closed before anything was written
+     * @throws XdpClosedException if this set is closed, before or during the write
      */
     public int writePacket(List<byte[]> frames) throws XdpException {
         life.ensureOpen();
@@ -452,7 +454,12 @@ public final class XdpMultiQueue implements AutoCloseable {
             try {
                 taken = members[q].writePackets(frames, written, count);
             } catch (XdpException e) {
-                throw new XdpPartialWriteException(written, q, e);
+                XdpPartialWriteException partial = new XdpPartialWriteException(written, q, e);
+                if (!life.isClosed()) throw partial;
+                // Closed by the caller: the same exception as every other call on a closed set, count inside.
+                XdpClosedException closed = life.closedException();
+                closed.initCause(partial);
+                throw closed;
             }
             written += taken;
             if (taken < count) break;  // NONBLOCK timeout: later chunks would break the prefix

@@ -8,7 +8,9 @@ package io.xdppacket;
  * (posted to their queue's TX ring, and sent unless the driver drops them, see
  * {@link XdpStats#txDropped()}); no frame from {@code written()} on was. The failing queue's own
  * error is the {@linkplain #getCause() cause}, for example an {@link XdpClosedException} when that
- * queue's socket was closed, or an {@link XdpException} with the errno of a failed kick.
+ * queue's socket was closed, or an {@link XdpException} with the errno of a failed kick. When the
+ * whole {@link XdpMultiQueue} is closed during the write, the write throws {@link XdpClosedException}
+ * instead, with this exception as its cause.
  */
 public final class XdpPartialWriteException extends XdpException {
     private static final long serialVersionUID = 1L;

@@ -67,7 +67,7 @@ public final class MultiQueueBench {
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         System.out.printf(Locale.ROOT, "# %d CPUs, %s, window %.1f s after %.1f s warm-up, %d repetition(s)%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"), seconds, warmup, reps);
-        System.out.println("# api/pinning queues rx_pps tx_pps rx_per_queue kernel_rx_drops tx_driver_drops cpu0% cpu1%");
+        System.out.println("# api/pinning queues rx_pps tx_pps rx_pps_per_queue rx_ring_full rx_dropped_other tx_driver_drops cpu0% cpu1%");
         // Configurations interleaved within each repetition: this VM's speed drifts, so compare inside a round.
         Map<String, List<long[]>> results = new LinkedHashMap<>();
         try (VethPair veth = VethPair.create(4, 1500)) {
@@ -143,19 +143,22 @@ public final class MultiQueueBench {
             double elapsed = (System.nanoTime() - t0) / 1e9;
 
             long rxTotal = 0;
-            long drops = 0;
+            long ringFull = 0;
+            long otherDrops = 0;
             StringBuilder perQueue = new StringBuilder();
             for (int q = 0; q < queues; q++) {
                 long d = rx1.get(q).rxPackets() - rx0.get(q).rxPackets();
                 rxTotal += d;
-                drops += rx1.get(q).kernelRxDropsTotal() - rx0.get(q).kernelRxDropsTotal();
+                // The reader too slow (RX ring full), or anything else the kernel dropped (incl. FILL ring empty).
+                ringFull += rx1.get(q).kernelRxRingFull() - rx0.get(q).kernelRxRingFull();
+                otherDrops += rx1.get(q).kernelRxDropped() - rx0.get(q).kernelRxDropped();
                 perQueue.append(q == 0 ? "" : "/").append(Math.round(d / elapsed));
             }
             long txSent = tx1.txSent() - tx0.txSent();
             long txDropped = tx1.txDropped() - tx0.txDropped();
             result = new long[] {Math.round(rxTotal / elapsed), Math.round(txSent / elapsed)};
-            System.out.printf(Locale.ROOT, "%s %d %,d %,d %s %,d %,d %s %s%n", label(api, pinning), queues,
-                    result[0], result[1], perQueue, drops, txDropped, busy(cpu0[0], cpu1[0]), busy(cpu0[1], cpu1[1]));
+            System.out.printf(Locale.ROOT, "%s %d %,d %,d %s %,d %,d %,d %s %s%n", label(api, pinning), queues, result[0],
+                    result[1], perQueue, ringFull, otherDrops, txDropped, busy(cpu0[0], cpu1[0]), busy(cpu0[1], cpu1[1]));
         } finally {
             // Closing wakes the blocked threads, which then end with XdpClosedException.
             tx.close();
