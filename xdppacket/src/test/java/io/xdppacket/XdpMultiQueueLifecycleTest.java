@@ -159,6 +159,21 @@ class XdpMultiQueueLifecycleTest {
         }
     }
 
+    /** With every socket closed on its own the set is still open, but a read can never return: it says so. */
+    @Test
+    void readsSayClosedWhenEverySocketWasClosedOnItsOwn() throws Exception {
+        try (VethPair veth = VethPair.create(QUEUES, 1500);
+             XdpMultiQueue mq = XdpMultiQueue.open(veth.ifB(), options(veth, veth.nsB()))) {
+            for (XdpSocket s : mq.sockets()) s.close();
+            assertFalse(mq.isClosed());
+            XdpClosedException e = assertThrows(XdpClosedException.class, () -> mq.zeroCopyReadPacket(new PacketBatch(QUEUES)));
+            assertTrue(e.getMessage().contains("every socket of XdpMultiQueue(" + veth.ifB()), e.getMessage());
+            assertThrows(XdpClosedException.class, mq::readPacket);
+            assertEquals(QUEUES, mq.stats().perQueue().size(), "the counters of closed sockets stay readable");
+            assertTrue(veth.xdpAttached(veth.nsB(), veth.ifB()), "the program stays until the set closes");
+        }
+    }
+
     private static void assertArrival(LinkedBlockingQueue<Object[]> arrived, byte[] frame, int queue) throws Exception {
         Object[] got = arrived.poll(10, TimeUnit.SECONDS);
         assertNotNull(got, "frame for queue " + queue + " did not arrive");
