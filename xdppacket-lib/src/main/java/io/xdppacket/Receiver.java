@@ -22,7 +22,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * batches of {@link #REFILL_BATCH}, and all of them before the thread waits, so that the kernel
  * never lacks a buffer while we sleep.
  *
- * <p>Single consumer: one thread at a time reads from a socket.
+ * <p>Single consumer: one thread at a time reads from a socket. A multi-queue reader is that one
+ * thread for each of its sockets: it uses the non-waiting reads and waits on all sockets at once.
  */
 final class Receiver {
     /** Frames gathered before one FILL submission. */
@@ -128,18 +129,7 @@ final class Receiver {
         releaseHeld();
         while (true) {
             if (awaitFrames(1) == 0) return null;
-            int index = rx.consumedStart() - 1;
-            long addr = rx.address(index);
-            int len = rx.length(index);
-            rx.release(1);
-            if (!valid(addr, len)) continue;
-            single.point(umem, addr, len);
-            single.info().set(seenAt, len, len, ifindex, queue);
-            held[heldCount++] = addr & frameMask;
-            heldPacket = single;
-            packets++;
-            bytes += len;
-            return single;
+            if (takePeeked(single)) return single;
         }
     }
 
@@ -148,18 +138,8 @@ final class Receiver {
         releaseHeld();
         while (true) {
             if (awaitFrames(1) == 0) return null;
-            int index = rx.consumedStart() - 1;
-            long addr = rx.address(index);
-            int len = rx.length(index);
-            rx.release(1);
-            if (!valid(addr, len)) continue;
-            byte[] data = new byte[len];
-            MemorySegment.copy(umem, JAVA_BYTE, addr, data, 0, len);
-            recycleFrame(addr & frameMask);
-            if (info != null) info.set(seenAt, len, len, ifindex, queue);
-            packets++;
-            bytes += len;
-            return data;
+            byte[] data = copyPeeked(info);
+            if (data != null) return data;
         }
     }
 
@@ -200,6 +180,80 @@ final class Receiver {
         for (int i = 0; i < heldCount; i++) recycle[recycleCount++] = held[i];
         heldCount = 0;
         if (recycleCount >= REFILL_BATCH) refill();
+    }
+
+    // ---- non-waiting reads, for a reader that waits on several sockets itself ---------------
+
+    /**
+     * Takes one frame, if one is there, into {@code view} without waiting; it is held (and the view
+     * cleared) until the next {@link #releaseHeld}. The caller releases before a round of these: a
+     * release clears the view the previous frame was shown in, which may by now show another socket's.
+     */
+    boolean tryReadOne(Packet view) {
+        while (peekStamped(1) > 0) {
+            if (takePeeked(view)) return true;
+        }
+        return false;
+    }
+
+    /** Copies one frame, if one is there, into a new array without waiting; {@code null} if none. */
+    byte[] tryReadCopy(PacketInfo info) {
+        while (peekStamped(1) > 0) {
+            byte[] data = copyPeeked(info);
+            if (data != null) return data;
+        }
+        return null;
+    }
+
+    /** Whether a frame is waiting, without taking it (stamps the arrival time as a read would). */
+    boolean hasFrames() {
+        boolean fresh = rx.cachedEntries() == 0;
+        int n = rx.available(1);
+        if (fresh && n > 0) seenAt = wallClockNanos();
+        return n > 0;
+    }
+
+    /** What a read does before it sleeps: every free frame back on FILL, and a kick if the kernel asked. */
+    void prepareToWait() {
+        refill();
+        if (fill.needsWakeup()) wakeKernel();
+    }
+
+    /** Counts a wait that another reader made on this socket's behalf. */
+    void countPoll() {
+        polls++;
+    }
+
+    /** Points {@code view} at the one descriptor just peeked and releases its slot; false if it was invalid. */
+    private boolean takePeeked(Packet view) {
+        int index = rx.consumedStart() - 1;
+        long addr = rx.address(index);
+        int len = rx.length(index);
+        rx.release(1);
+        if (!valid(addr, len)) return false;
+        view.point(umem, addr, len);
+        view.info().set(seenAt, len, len, ifindex, queue);
+        held[heldCount++] = addr & frameMask;
+        heldPacket = view;
+        packets++;
+        bytes += len;
+        return true;
+    }
+
+    /** Copies the one descriptor just peeked into a new array and recycles its frame; {@code null} if it was invalid. */
+    private byte[] copyPeeked(PacketInfo info) {
+        int index = rx.consumedStart() - 1;
+        long addr = rx.address(index);
+        int len = rx.length(index);
+        rx.release(1);
+        if (!valid(addr, len)) return null;
+        byte[] data = new byte[len];
+        MemorySegment.copy(umem, JAVA_BYTE, addr, data, 0, len);
+        recycleFrame(addr & frameMask);
+        if (info != null) info.set(seenAt, len, len, ifindex, queue);
+        packets++;
+        bytes += len;
+        return data;
     }
 
     // ---- frames and rings ---------------------------------------------------------------------

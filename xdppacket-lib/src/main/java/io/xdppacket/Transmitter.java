@@ -164,8 +164,13 @@ final class Transmitter {
 
     /** {@link #writeBatch(byte[][], int, int)} over a list (indexed access, no iterator). */
     int writeBatch(List<byte[]> batch) throws XdpException {
-        int count = batch.size();
-        for (int i = 0; i < count; i++) {
+        return writeBatch(batch, 0, batch.size());
+    }
+
+    /** {@link #writeBatch(byte[][], int, int)} for {@code batch[from .. from+count)} of a list. */
+    int writeBatch(List<byte[]> batch, int from, int count) throws XdpException {
+        Objects.checkFromIndexSize(from, count, batch.size());
+        for (int i = from; i < from + count; i++) {
             byte[] f = batch.get(i);
             if (f == null) throw new NullPointerException("frame " + i + " is null");
             checkLength(f.length);
@@ -177,7 +182,7 @@ final class Transmitter {
             int start = tx.reservedStart();
             n = tx.reserve(n);
             for (int i = 0; i < n; i++) {
-                byte[] f = batch.get(done + i);
+                byte[] f = batch.get(from + done + i);
                 long addr = free[--freeCount];
                 MemorySegment.copy(f, 0, umem, JAVA_BYTE, addr, f.length);
                 tx.setDescriptor(start + i, addr, f.length, 0);
@@ -191,7 +196,8 @@ final class Transmitter {
         return done;
     }
 
-    private void checkLength(long length) {
+    /** Rejects a frame no write would take, before anything is written. */
+    void checkLength(long length) {
         if (length < 14 || length > room) {
             throw new IllegalArgumentException("frame of " + length + " bytes: a frame must be between 14 (an Ethernet header) and "
                     + room + " bytes (frameSize " + frameSize + " minus " + XdpOptions.HEADROOM + " bytes of headroom)");

@@ -46,6 +46,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * and {@link #close()} may be called from any thread. Closing wakes blocked readers and writers,
  * which then throw {@link XdpClosedException}.
  *
+ * <p><b>In an {@link XdpMultiQueue}.</b> The sockets of {@link XdpMultiQueue#sockets()} are ordinary
+ * sockets bound to their queue; the multi-queue set owns the XDP program. Closing one of them alone
+ * gives its queue back to the kernel stack (the XSKMAP entry goes with the socket) and leaves the
+ * others working; the set's reads then skip that queue, its writes fail on it, and its stats keep
+ * the counters the socket had when it closed.
+ *
  * <p><b>Errors.</b> Caller mistakes (a frame too long, a bad index) throw
  * {@link IllegalArgumentException} or {@link IndexOutOfBoundsException} before anything happens,
  * and the socket stays usable. Kernel failures throw {@link XdpException}. A NONBLOCK read or write
@@ -71,6 +77,10 @@ public final class XdpSocket implements AutoCloseable {
     private final OwnedProgram program;
     private final MemorySegment statsBuf, statsLen, statsErrno;
     private final Object control = new Object();
+    /** The multi-queue set this socket belongs to, or null; set once, before the set is returned to anyone. */
+    private volatile XdpMultiQueue group;
+    /** The counters at close, for the set's stats; guarded by {@link #control}. */
+    private XdpStats finalStats;
 
     private XdpSocket(String ifname, int ifindex, int queue, XdpOptions options, Lifecycle life, Arena arena,
                       XskSocket xsk, int wakeFd, Receiver receiver, Transmitter transmitter, boolean zeroCopy,
@@ -339,15 +349,37 @@ public final class XdpSocket implements AutoCloseable {
     public XdpStats stats() throws XdpException {
         synchronized (control) {
             life.ensureOpen();
-            xsk.readStatistics(statsErrno, statsBuf, statsLen);
-            Receiver r = receiver;
-            Transmitter t = transmitter;
-            return new XdpStats(r.packets, r.bytes, r.polls, r.wakeups,
-                    t.packets, t.bytes, t.completed, t.dropped, t.kicks, t.polls,
-                    (long) IfXdp.STAT_RX_DROPPED.get(statsBuf), (long) IfXdp.STAT_RX_INVALID_DESCS.get(statsBuf),
-                    (long) IfXdp.STAT_TX_INVALID_DESCS.get(statsBuf), (long) IfXdp.STAT_RX_RING_FULL.get(statsBuf),
-                    (long) IfXdp.STAT_RX_FILL_RING_EMPTY.get(statsBuf), (long) IfXdp.STAT_TX_RING_EMPTY.get(statsBuf));
+            return snapshot();
         }
+    }
+
+    /** {@link #stats()}, or after close the counters as they were when the socket closed (for the multi-queue set). */
+    XdpStats statsOrFinal() throws XdpException {
+        synchronized (control) {
+            if (finalStats != null) return finalStats;
+            // Open, or closing but not yet unmapped: close() sets finalStats under this lock before it unmaps.
+            return snapshot();
+        }
+    }
+
+    /** Our counters and the kernel's {@code XDP_STATISTICS}. Caller holds {@link #control}; the arena is open. */
+    private XdpStats snapshot() throws XdpException {
+        xsk.readStatistics(statsErrno, statsBuf, statsLen);
+        return counters(true);
+    }
+
+    /** Our counters, with the kernel's from the last {@code XDP_STATISTICS} read ({@code kernel}) or as 0. */
+    private XdpStats counters(boolean kernel) {
+        Receiver r = receiver;
+        Transmitter t = transmitter;
+        return new XdpStats(r.packets, r.bytes, r.polls, r.wakeups,
+                t.packets, t.bytes, t.completed, t.dropped, t.kicks, t.polls,
+                kernel ? (long) IfXdp.STAT_RX_DROPPED.get(statsBuf) : 0,
+                kernel ? (long) IfXdp.STAT_RX_INVALID_DESCS.get(statsBuf) : 0,
+                kernel ? (long) IfXdp.STAT_TX_INVALID_DESCS.get(statsBuf) : 0,
+                kernel ? (long) IfXdp.STAT_RX_RING_FULL.get(statsBuf) : 0,
+                kernel ? (long) IfXdp.STAT_RX_FILL_RING_EMPTY.get(statsBuf) : 0,
+                kernel ? (long) IfXdp.STAT_TX_RING_EMPTY.get(statsBuf) : 0);
     }
 
     /** The interface's name, as given to open. */
@@ -365,6 +397,29 @@ public final class XdpSocket implements AutoCloseable {
 
     /** Frames written and not yet completed (for tests and tools; racy from other threads). */
     int txInFlight() { return transmitter.inFlight(); }
+
+    // ---- for XdpMultiQueue ------------------------------------------------------------------------
+
+    Receiver receiver() { return receiver; }
+    int xskFd() { return xsk.fd(); }
+
+    /** Makes {@code g}'s reader safe from this socket's close: see {@link XdpMultiQueue#memberClosing}. */
+    void joinGroup(XdpMultiQueue g) { this.group = g; }
+
+    /** {@link #writePackets(List)} for {@code frames[from .. from+count)}. */
+    int writePackets(List<byte[]> frames, int from, int count) throws XdpException {
+        life.ensureOpen();
+        try {
+            return transmitter.writeBatch(frames, from, count);
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    /** Rejects a frame no write would take ({@link IllegalArgumentException}). */
+    void checkFrameLength(int length) {
+        transmitter.checkLength(length);
+    }
 
     @Override
     public String toString() {
@@ -387,13 +442,23 @@ public final class XdpSocket implements AutoCloseable {
             life.markClosed();
         }
         signalWake();
+        XdpMultiQueue g = group;
+        if (g != null) g.memberClosing();
         try {
             transmitter.flushForClose(CLOSE_FLUSH_NANOS);
         } catch (XdpException | RuntimeException ignored) {
             // Interface gone, or a writer racing with us: nothing more to complete.
         }
+        synchronized (control) {
+            try {
+                finalStats = snapshot();
+            } catch (XdpException | RuntimeException e) {
+                finalStats = counters(false);  // the kernel would not say (interface gone): ours are still right
+            }
+        }
         if (program != null) program.close();
-        if (closeArena()) {
+        // A multi-queue reader may be inside ppoll with our fd: the fd number must not be reused under it.
+        if (closeArena() && (g == null || g.awaitMemberPollsDone())) {
             xsk.closeFd();
             closeFd(wakeFd);
         }
@@ -438,7 +503,8 @@ public final class XdpSocket implements AutoCloseable {
         throw e;
     }
 
-    private static int createEventFd(String name) throws XdpException {
+    /** A non-blocking eventfd: a wake-up that close() signals and ppoll watches. */
+    static int createEventFd(String name) throws XdpException {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment errno = Libc.allocateErrno(call);
             int fd = Libc.eventfd(errno, 0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
@@ -446,7 +512,7 @@ public final class XdpSocket implements AutoCloseable {
         }
     }
 
-    private static void closeFd(int fd) {
+    static void closeFd(int fd) {
         try (Arena call = Arena.ofConfined()) {
             Libc.close(Libc.allocateErrno(call), fd);
         }

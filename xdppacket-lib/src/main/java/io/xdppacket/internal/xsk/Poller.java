@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.util.Objects;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -20,6 +21,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * (an eventfd that {@code close()} signals) fires, or a timeout passes. One poller per waiting
  * thread: its {@code pollfd} array, timeout and errno slot live in the owner's arena, so a wait in
  * progress holds that arena open and the owner cannot free the fds under it.
+ *
+ * <p>A poller over sockets it does not own (a multi-queue reader waiting on every queue) must stop
+ * watching a socket before that socket's fd is closed: {@link #exclude} it, and coordinate with the
+ * socket's owner so that no wait is in progress on the old fd when it closes.
  */
 public final class Poller {
     /** {@code struct pollfd} ({@code <poll.h>}). */
@@ -42,7 +47,9 @@ public final class Poller {
     private final MemorySegment fds;
     private final MemorySegment timeout;
     private final MemorySegment errno;
+    private final MemorySegment drain;
     private final int count;
+    private final int wakeFd;
     private final String what;
 
     /**
@@ -55,6 +62,8 @@ public final class Poller {
         this.fds = arena.allocate(POLLFD, count + 1L);
         this.timeout = arena.allocate(TIMESPEC);
         this.errno = Libc.allocateErrno(arena);
+        this.drain = arena.allocate(JAVA_LONG);
+        this.wakeFd = wakeFd;
         this.what = what;
         for (int i = 0; i <= count; i++) {
             long base = i * POLLFD.byteSize();
@@ -95,6 +104,31 @@ public final class Poller {
             if (r != 0) ready++;
         }
         return ready;
+    }
+
+    /**
+     * Stops watching socket {@code i}: {@code ppoll} ignores a negative fd, and {@link #ready}
+     * reports it as not ready from then on. For a socket that was closed; it cannot be undone.
+     */
+    public void exclude(int i) {
+        Objects.checkIndex(i, count);
+        long base = i * POLLFD.byteSize();
+        fds.set(JAVA_INT, base + FD, -1);
+        fds.set(JAVA_SHORT, base + REVENTS, (short) 0);
+    }
+
+    /** Whether socket {@code i} is still watched (not {@link #exclude}d). */
+    public boolean watching(int i) {
+        Objects.checkIndex(i, count);
+        return fds.get(JAVA_INT, i * POLLFD.byteSize() + FD) >= 0;
+    }
+
+    /**
+     * Resets the wake-up fd (reads the eventfd's counter to zero), for owners whose wake-up does not
+     * always mean "closing" and who keep waiting after one. The eventfd must be non-blocking.
+     */
+    public void clearWake() {
+        Libc.read(errno, wakeFd, drain, Long.BYTES);  // EAGAIN when already clear: nothing to do
     }
 
     /** Whether socket {@code i} was ready after the last {@link #await}. */

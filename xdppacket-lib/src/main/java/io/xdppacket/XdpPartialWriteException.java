@@ -1,0 +1,41 @@
+package io.xdppacket;
+
+/**
+ * A multi-queue write ({@link XdpMultiQueue#writePacket(java.util.List)}) failed on one queue after
+ * some frames were taken: the seed's "count sent so far plus the error", as one exception.
+ *
+ * <p>{@link #written()} is a prefix: frames {@code [0, written())} of the caller's list were taken
+ * (posted to their queue's TX ring, and sent unless the driver drops them, see
+ * {@link XdpStats#txDropped()}); no frame from {@code written()} on was. The failing queue's own
+ * error is the {@linkplain #getCause() cause}, for example an {@link XdpClosedException} when that
+ * queue's socket was closed, or an {@link XdpException} with the errno of a failed kick. When the
+ * whole {@link XdpMultiQueue} is closed during the write, the write throws {@link XdpClosedException}
+ * instead, with this exception as its cause.
+ */
+public final class XdpPartialWriteException extends XdpException {
+    private static final long serialVersionUID = 1L;
+
+    private final int written;
+    private final int queueId;
+
+    /**
+     * @param written frames of the list taken before the failure
+     * @param queueId the queue whose write failed
+     * @param cause that queue's error
+     */
+    public XdpPartialWriteException(int written, int queueId, XdpException cause) {
+        super("write stopped at queue " + queueId + " after " + written + " frames were taken: " + cause.getMessage(), cause);
+        this.written = written;
+        this.queueId = queueId;
+    }
+
+    /** Frames taken before the failure: the list's first {@code written()}, none after. */
+    public int written() {
+        return written;
+    }
+
+    /** The queue whose write failed. */
+    public int queueId() {
+        return queueId;
+    }
+}
