@@ -137,29 +137,7 @@ final class Transmitter {
     /** Writes {@code frames[from .. from+count)}; returns how many were taken (fewer only in NONBLOCK mode after the timeout). */
     int writeBatch(byte[][] batch, int from, int count) throws XdpException {
         Objects.checkFromIndexSize(from, count, batch.length);
-        for (int i = from; i < from + count; i++) {
-            if (batch[i] == null) throw new NullPointerException("frame " + i + " is null");
-            checkLength(batch[i].length);
-        }
-        int done = 0;
-        while (done < count) {
-            int n = awaitRoom(count - done);
-            if (n == 0) break;
-            int start = tx.reservedStart();
-            n = tx.reserve(n);
-            for (int i = 0; i < n; i++) {
-                byte[] f = batch[from + done + i];
-                long addr = free[--freeCount];
-                MemorySegment.copy(f, 0, umem, JAVA_BYTE, addr, f.length);
-                tx.setDescriptor(start + i, addr, f.length, 0);
-                bytes += f.length;
-            }
-            tx.submit();
-            packets += n;
-            done += n;
-            kickUntilSent();
-        }
-        return done;
+        return writeFrames(batch, null, from, count);
     }
 
     /** {@link #writeBatch(byte[][], int, int)} over a list (indexed access, no iterator). */
@@ -170,8 +148,17 @@ final class Transmitter {
     /** {@link #writeBatch(byte[][], int, int)} for {@code batch[from .. from+count)} of a list. */
     int writeBatch(List<byte[]> batch, int from, int count) throws XdpException {
         Objects.checkFromIndexSize(from, count, batch.size());
+        return writeFrames(null, batch, from, count);
+    }
+
+    /**
+     * The batch write, over an array or (if {@code array} is null) a list: checks every frame, then
+     * posts as many as there is room for with one submit and kicks, until all are taken. The
+     * array-or-list test is loop-invariant, so the JIT unswitches it out of the copy loop.
+     */
+    private int writeFrames(byte[][] array, List<byte[]> list, int from, int count) throws XdpException {
         for (int i = from; i < from + count; i++) {
-            byte[] f = batch.get(i);
+            byte[] f = array != null ? array[i] : list.get(i);
             if (f == null) throw new NullPointerException("frame " + i + " is null");
             checkLength(f.length);
         }
@@ -182,7 +169,7 @@ final class Transmitter {
             int start = tx.reservedStart();
             n = tx.reserve(n);
             for (int i = 0; i < n; i++) {
-                byte[] f = batch.get(from + done + i);
+                byte[] f = array != null ? array[from + done + i] : list.get(from + done + i);
                 long addr = free[--freeCount];
                 MemorySegment.copy(f, 0, umem, JAVA_BYTE, addr, f.length);
                 tx.setDescriptor(start + i, addr, f.length, 0);
@@ -287,8 +274,10 @@ final class Transmitter {
     }
 
     private void kickUntilSent() throws XdpException {
+        // Kick only when the kernel asks (need_wakeup). In copy mode it always asks.
+        if (!tx.needsWakeup()) return;
         if (!copyMode) {
-            if (tx.needsWakeup()) kick();
+            kick();
             return;
         }
         int pending = tx.pendingInKernel();

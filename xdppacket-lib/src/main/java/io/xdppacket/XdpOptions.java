@@ -25,6 +25,10 @@ import java.util.Objects;
  *       frame, and we keep sent frames to the same limit.</td></tr>
  *   <tr><td>{@code networkNamespace}</td><td>—</td><td>none</td><td>a name from {@code ip netns list}: open
  *       enters it on the calling thread for the duration of the open (sockets keep their namespace)</td></tr>
+ *   <tr><td>{@code txBudget}</td><td>—</td><td>0 (auto)</td><td>0, or 32 .. ringSize: frames one TX kick may
+ *       send in copy mode ({@code XDP_MAX_TX_SKB_BUDGET}, Linux 6.17). Auto: {@code min(256, ringSize)}
+ *       where the kernel has the option, its default of 32 elsewhere. A larger budget means fewer
+ *       {@code sendto} calls per frame (batches of 64 go out in one kick instead of two).</td></tr>
  * </table>
  *
  * <p><b>Rings and frames.</b> {@code numFrames ≥ ringSize} is required: the RX half must be able to
@@ -45,6 +49,10 @@ public final class XdpOptions {
     public static final int MAX_NUM_FRAMES = 1 << 20;
     public static final Duration MIN_POLL_TIMEOUT = Duration.ofNanos(1_000);
     public static final Duration MAX_POLL_TIMEOUT = Duration.ofHours(1);
+    /** The kernel's per-kick TX budget when nobody sets one ({@code TX_BATCH_SIZE}), and the smallest it takes. */
+    public static final int KERNEL_TX_BUDGET = 32;
+    /** The budget {@code txBudget = 0} asks for, capped at the ring size. */
+    public static final int AUTO_TX_BUDGET = 256;
     /** Bytes the kernel reserves in front of each received frame ({@code XDP_PACKET_HEADROOM}). */
     public static final int HEADROOM = 256;
 
@@ -58,6 +66,7 @@ public final class XdpOptions {
     private final IoMode ioMode;
     private final int frameSize;
     private final String networkNamespace;
+    private final int txBudget;
 
     private XdpOptions(Builder b) {
         this.numFrames = b.numFrames;
@@ -68,6 +77,7 @@ public final class XdpOptions {
         this.ioMode = b.ioMode;
         this.frameSize = b.frameSize;
         this.networkNamespace = b.networkNamespace;
+        this.txBudget = b.txBudget;
     }
 
     /** The seed's defaults: 1024 frames, rings of 1024, DRV, 1 queue, 100 µs, BLOCK; 2048-byte frames. */
@@ -90,6 +100,7 @@ public final class XdpOptions {
         b.ioMode = ioMode;
         b.frameSize = frameSize;
         b.networkNamespace = networkNamespace;
+        b.txBudget = txBudget;
         return b;
     }
 
@@ -107,24 +118,27 @@ public final class XdpOptions {
     public int frameRoom() { return frameSize - HEADROOM; }
     /** The namespace open enters, or {@code null}. */
     public String networkNamespace() { return networkNamespace; }
+    /** The copy-mode TX budget asked for: 0 for auto, else 32 .. ringSize. */
+    public int txBudget() { return txBudget; }
 
     @Override
     public String toString() {
         return "XdpOptions{numFrames=" + numFrames + ", ringSize=" + ringSize + ", xdpMode=" + xdpMode
                 + ", queueCount=" + queueCount + ", pollTimeout=" + pollTimeout + ", ioMode=" + ioMode
-                + ", frameSize=" + frameSize + (networkNamespace == null ? "" : ", networkNamespace=" + networkNamespace) + "}";
+                + ", frameSize=" + frameSize + (networkNamespace == null ? "" : ", networkNamespace=" + networkNamespace)
+                + ", txBudget=" + (txBudget == 0 ? "auto" : txBudget) + "}";
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof XdpOptions x && numFrames == x.numFrames && ringSize == x.ringSize && xdpMode == x.xdpMode
                 && queueCount == x.queueCount && pollTimeout.equals(x.pollTimeout) && ioMode == x.ioMode
-                && frameSize == x.frameSize && Objects.equals(networkNamespace, x.networkNamespace);
+                && frameSize == x.frameSize && Objects.equals(networkNamespace, x.networkNamespace) && txBudget == x.txBudget;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(numFrames, ringSize, xdpMode, queueCount, pollTimeout, ioMode, frameSize, networkNamespace);
+        return Objects.hash(numFrames, ringSize, xdpMode, queueCount, pollTimeout, ioMode, frameSize, networkNamespace, txBudget);
     }
 
     /** Collects options; {@link #build()} checks them all and names the first one that breaks a rule. */
@@ -137,6 +151,7 @@ public final class XdpOptions {
         private IoMode ioMode = IoMode.BLOCK;
         private int frameSize = DEFAULT_FRAME_SIZE;
         private String networkNamespace;
+        private int txBudget;
 
         private Builder() {}
 
@@ -149,6 +164,8 @@ public final class XdpOptions {
         public Builder frameSize(int frameSize) { this.frameSize = frameSize; return this; }
         /** Open inside this network namespace ({@code ip netns list}); {@code null} for the caller's own. */
         public Builder networkNamespace(String name) { this.networkNamespace = name; return this; }
+        /** Frames one copy-mode TX kick may send: 0 for auto ({@code min(256, ringSize)} where supported), or 32 .. ringSize. */
+        public Builder txBudget(int frames) { this.txBudget = frames; return this; }
 
         /** @throws IllegalArgumentException naming the option, its value and the rule it breaks */
         public XdpOptions build() {
@@ -175,6 +192,9 @@ public final class XdpOptions {
             }
             if (networkNamespace != null && (networkNamespace.isEmpty() || networkNamespace.contains("/"))) {
                 throw bad("networkNamespace", "'" + networkNamespace + "'", "must be a name as 'ip netns list' shows it");
+            }
+            if (txBudget != 0 && (txBudget < KERNEL_TX_BUDGET || txBudget > ringSize)) {
+                throw bad("txBudget", txBudget, "must be 0 (auto) or between " + KERNEL_TX_BUDGET + " and ringSize (" + ringSize + ")");
             }
             long umem = 2L * numFrames * frameSize;
             if (umem > (1L << 33)) {

@@ -74,6 +74,7 @@ public final class XdpSocket implements AutoCloseable {
     private final Receiver receiver;
     private final Transmitter transmitter;
     private final boolean zeroCopy;
+    private final int txBudget;
     private final OwnedProgram program;
     private final MemorySegment statsBuf, statsLen, statsErrno;
     private final Object control = new Object();
@@ -84,7 +85,7 @@ public final class XdpSocket implements AutoCloseable {
 
     private XdpSocket(String ifname, int ifindex, int queue, XdpOptions options, Lifecycle life, Arena arena,
                       XskSocket xsk, int wakeFd, Receiver receiver, Transmitter transmitter, boolean zeroCopy,
-                      OwnedProgram program) {
+                      int txBudget, OwnedProgram program) {
         this.ifname = ifname;
         this.ifindex = ifindex;
         this.queue = queue;
@@ -96,6 +97,7 @@ public final class XdpSocket implements AutoCloseable {
         this.receiver = receiver;
         this.transmitter = transmitter;
         this.zeroCopy = zeroCopy;
+        this.txBudget = txBudget;
         this.program = program;
         this.statsBuf = arena.allocate(IfXdp.XDP_STATISTICS_LAYOUT);
         this.statsLen = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
@@ -152,6 +154,7 @@ public final class XdpSocket implements AutoCloseable {
                     fs, umem.frameAddress(n), n, options, ifindex, queue);
             xsk.bind(ifindex, ifname, queue, IfXdp.XDP_USE_NEED_WAKEUP, 0);
             boolean zeroCopy = xsk.zeroCopy();
+            int txBudget = applyTxBudget(xsk, options);
             Transmitter transmitter = new Transmitter(arena, life, xsk.fd(), wakeFd, xsk.tx(), xsk.completion(),
                     umem.memory(), fs, umem.frameAddress(0), n, options, !zeroCopy);
             if (sharedMap != null) {
@@ -160,7 +163,7 @@ public final class XdpSocket implements AutoCloseable {
                 program = OwnedProgram.attach(ifname, ifindex, queue, xsk.fd(), options.xdpMode());
             }
             return new XdpSocket(ifname, ifindex, queue, options, life, arena, xsk, wakeFd, receiver, transmitter,
-                    zeroCopy, program);
+                    zeroCopy, txBudget, program);
         } catch (XdpException | RuntimeException | Error e) {
             if (program != null) program.close();
             arena.close();
@@ -391,6 +394,8 @@ public final class XdpSocket implements AutoCloseable {
     public XdpOptions options() { return options; }
     /** Whether the kernel moves frames without copying (driver zero-copy support); false on veth. */
     public boolean isZeroCopy() { return zeroCopy; }
+    /** Frames one copy-mode TX kick may send: what {@code txBudget} resolved to on this kernel (32 where it cannot be set). */
+    public int txBudget() { return txBudget; }
     /** The longest frame a write accepts and a read can return: {@code frameSize − 256}. */
     public int maxFrameLength() { return options.frameRoom(); }
     public boolean isClosed() { return life.isClosed(); }
@@ -504,6 +509,23 @@ public final class XdpSocket implements AutoCloseable {
     }
 
     /** A non-blocking eventfd: a wake-up that close() signals and ppoll watches. */
+    /**
+     * Sets the copy-mode TX budget the options ask for and returns the one in force. Auto quietly
+     * keeps the kernel's 32 where the option does not exist (before 6.17); an explicit value there is
+     * an error, since the caller asked for something this kernel cannot do.
+     */
+    private static int applyTxBudget(XskSocket xsk, XdpOptions options) throws XdpException {
+        int wanted = options.txBudget() != 0 ? options.txBudget()
+                : Math.min(XdpOptions.AUTO_TX_BUDGET, options.ringSize());
+        if (wanted == XdpOptions.KERNEL_TX_BUDGET) return wanted;
+        if (xsk.setTxBudget(wanted)) return wanted;
+        if (options.txBudget() != 0) {
+            throw new XdpUnavailableException(Missing.KERNEL_FEATURE, "txBudget = " + options.txBudget()
+                    + ": this kernel cannot change the copy-mode TX budget (XDP_MAX_TX_SKB_BUDGET needs Linux 6.17); use 0 (auto)");
+        }
+        return XdpOptions.KERNEL_TX_BUDGET;
+    }
+
     static int createEventFd(String name) throws XdpException {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment errno = Libc.allocateErrno(call);
