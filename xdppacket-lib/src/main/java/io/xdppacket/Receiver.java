@@ -4,6 +4,7 @@ import io.xdppacket.internal.sys.Libc;
 import io.xdppacket.internal.xsk.FillRing;
 import io.xdppacket.internal.xsk.Poller;
 import io.xdppacket.internal.xsk.RxRing;
+import io.xdppacket.internal.xsk.XskKicks;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -52,8 +53,7 @@ final class Receiver {
     private final boolean block;
     private final long pollTimeoutNanos;
     private final Lifecycle life;
-    private final int fd;
-    private final MemorySegment wakeErrno;
+    private final XskKicks kernel;
     private final MemorySegment clock = MemorySegment.ofArray(new long[2]);
     /** When the frames now cached from the RX ring were first seen: one clock read per ring refresh, not per frame. */
     private long seenAt;
@@ -66,10 +66,10 @@ final class Receiver {
     /**
      * @param rxFirst UMEM address of the first RX frame; the RX frames are {@code rxFrames} consecutive frames from there
      */
-    Receiver(Arena arena, Lifecycle life, int fd, int wakeFd, RxRing rx, FillRing fill, MemorySegment umem,
+    Receiver(Arena arena, Lifecycle life, int fd, int wakeFd, XskKicks kernel, RxRing rx, FillRing fill, MemorySegment umem,
              int frameSize, long rxFirst, int rxFrames, XdpOptions options, int ifindex, int queue) {
         this.life = life;
-        this.fd = fd;
+        this.kernel = kernel;
         this.rx = rx;
         this.fill = fill;
         this.umem = umem;
@@ -82,7 +82,6 @@ final class Receiver {
         this.block = options.ioMode() == IoMode.BLOCK;
         this.pollTimeoutNanos = options.pollTimeout().toNanos();
         this.poller = new Poller(arena, new int[] {fd}, Libc.POLLIN, wakeFd, "RX of " + life.name());
-        this.wakeErrno = Libc.allocateErrno(arena);
         this.ifindex = ifindex;
         this.queue = queue;
         for (int i = rxFrames - 1; i >= 0; i--) recycle[recycleCount++] = rxFirst + (long) i * frameSize;
@@ -330,7 +329,7 @@ final class Receiver {
     /** The kernel asked for a kick before it fills again (zero-copy drivers; copy mode never asks). */
     private void wakeKernel() {
         wakeups++;
-        Libc.recvfromNonBlocking(wakeErrno, fd, MemorySegment.NULL, 0, Libc.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
+        kernel.wakeRx(); // nothing to do about a failure here: the next wait finds out what is wrong
     }
 
     private long wallClockNanos() {

@@ -6,6 +6,7 @@ import io.xdppacket.internal.sys.SysCall;
 import io.xdppacket.internal.xsk.CompletionRing;
 import io.xdppacket.internal.xsk.Poller;
 import io.xdppacket.internal.xsk.TxRing;
+import io.xdppacket.internal.xsk.XskKicks;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -53,17 +54,16 @@ final class Transmitter {
     private final boolean block;
     private final long pollTimeoutNanos;
     private final Lifecycle life;
-    private final int fd;
-    private final MemorySegment kickErrno;
+    private final XskKicks kernel;
     private final boolean copyMode;
 
     // Counters: written by the writing thread only.
     long packets, bytes, completed, dropped, kicks, polls, invalidCompletions;
 
-    Transmitter(Arena arena, Lifecycle life, int fd, int wakeFd, TxRing tx, CompletionRing cq, MemorySegment umem,
+    Transmitter(Arena arena, Lifecycle life, int fd, int wakeFd, XskKicks kernel, TxRing tx, CompletionRing cq, MemorySegment umem,
                 int frameSize, long txFirst, int txFrames, XdpOptions options, boolean copyMode) {
         this.life = life;
-        this.fd = fd;
+        this.kernel = kernel;
         this.tx = tx;
         this.cq = cq;
         this.umem = umem;
@@ -77,7 +77,6 @@ final class Transmitter {
         this.block = options.ioMode() == IoMode.BLOCK;
         this.pollTimeoutNanos = options.pollTimeout().toNanos();
         this.poller = new Poller(arena, new int[] {fd}, Libc.POLLOUT, wakeFd, "TX of " + life.name());
-        this.kickErrno = Libc.allocateErrno(arena);
         this.copyMode = copyMode;
     }
 
@@ -295,10 +294,8 @@ final class Transmitter {
 
     private void kick() throws XdpException {
         kicks++;
-        if (Libc.sendtoNonBlocking(kickErrno, fd, MemorySegment.NULL, 0, Libc.MSG_DONTWAIT, MemorySegment.NULL, 0) >= 0) {
-            return;
-        }
-        int e = Libc.errno(kickErrno);
+        int e = kernel.kickTx();
+        if (e == 0) return;
         switch (e) {
             case Errno.EAGAIN, Errno.ENOBUFS -> { } // budget used up, driver busy, or no completion room yet: kick again later
             case Errno.EBUSY -> dropped++;          // the driver dropped one frame; it is still completed

@@ -9,7 +9,9 @@ import io.xdppacket.internal.sys.Libc;
 import io.xdppacket.internal.sys.NetDevice;
 import io.xdppacket.internal.sys.NetNs;
 import io.xdppacket.internal.sys.SysCall;
+import io.xdppacket.internal.xsk.SocketKicks;
 import io.xdppacket.internal.xsk.Umem;
+import io.xdppacket.internal.xsk.XskKicks;
 import io.xdppacket.internal.xsk.XskSocket;
 
 import java.lang.foreign.Arena;
@@ -150,12 +152,13 @@ public final class XdpSocket implements AutoCloseable {
             xsk = XskSocket.create(arena, ifname + " queue " + queue, umem, options.ringSize());
             wakeFd = createEventFd(name);
             // RX frames go on the FILL ring before bind, so the first frames never find it empty.
-            Receiver receiver = new Receiver(arena, life, xsk.fd(), wakeFd, xsk.rx(), xsk.fill(), umem.memory(),
+            XskKicks kicks = new SocketKicks(arena, xsk.fd());
+            Receiver receiver = new Receiver(arena, life, xsk.fd(), wakeFd, kicks, xsk.rx(), xsk.fill(), umem.memory(),
                     fs, umem.frameAddress(n), n, options, ifindex, queue);
             xsk.bind(ifindex, ifname, queue, IfXdp.XDP_USE_NEED_WAKEUP, 0);
             boolean zeroCopy = xsk.zeroCopy();
             int txBudget = applyTxBudget(xsk, options);
-            Transmitter transmitter = new Transmitter(arena, life, xsk.fd(), wakeFd, xsk.tx(), xsk.completion(),
+            Transmitter transmitter = new Transmitter(arena, life, xsk.fd(), wakeFd, kicks, xsk.tx(), xsk.completion(),
                     umem.memory(), fs, umem.frameAddress(0), n, options, !zeroCopy);
             if (sharedMap != null) {
                 sharedMap.put(queue, xsk.fd());
