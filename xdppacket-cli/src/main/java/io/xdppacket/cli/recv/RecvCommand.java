@@ -29,8 +29,8 @@ import java.util.concurrent.Callable;
 
 /** {@code xdppacket recv IFACE}: frames from queue 0 of IFACE, counted and optionally written to a capture file. */
 @Command(name = "recv", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Receive frames through an AF_XDP socket on queue 0 of IFACE, optionally writing them to a"
-                + " pcap or pcapng file.",
+        description = {"Receive frames through AF_XDP; count them, or write a pcap/pcapng file.",
+                "Frames come from an AF_XDP socket on queue 0 of IFACE, and can go to a pcap or pcapng file.",
                 "Receives until --count frames, --duration or Ctrl-C, whichever comes first, then prints a summary."
                 + " Needs root.",
                 "While it runs, frames that arrive on queue 0 of IFACE go to the socket, not to the kernel's stack."},

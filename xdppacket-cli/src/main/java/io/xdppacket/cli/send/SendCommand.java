@@ -33,7 +33,8 @@ import java.util.concurrent.Callable;
 
 /** {@code xdppacket send IFACE}: generated UDP frames or a capture's frames, out of queue 0 of IFACE. */
 @Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Send frames through an AF_XDP socket on queue 0 of IFACE: generated Ethernet/IPv4/UDP frames,"
+        description = {"Send generated UDP frames, or replay a pcap/pcapng file, through AF_XDP.",
+                "Frames leave through an AF_XDP socket on queue 0 of IFACE: generated Ethernet/IPv4/UDP frames,"
                 + " or the frames of a pcap/pcapng file, byte for byte.",
                 "Sends until --count frames, --duration or Ctrl-C, whichever comes first; then waits until every"
                 + " frame has completed and prints a summary. Needs root.",
