@@ -185,6 +185,20 @@ public final class PcapReader implements Closeable {
         return pcapng ? nextBlock() : nextPcapRecord();
     }
 
+    /**
+     * Goes back to the first record, for replaying a file again: reads the file header anew into the
+     * same buffer, so a replay loop allocates nothing per pass.
+     */
+    public void rewind() throws IOException {
+        channel.position(0);
+        bufferStart = 0;
+        endOfFile = false;
+        buf.clear().limit(0);
+        interfaceCount = 0;
+        recordOffset = -1;
+        readFileHeader();
+    }
+
     @Override
     public void close() throws IOException {
         channel.close();

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * sections), so that {@link PcapReader} meets them. Layouts follow the pcap and pcapng drafts
  * (draft-ietf-opsawg-pcap, draft-ietf-opsawg-pcapng); tshark reads the results as a cross-check.
  */
-final class CaptureBytes {
+public final class CaptureBytes {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private ByteOrder order;
 
@@ -23,7 +23,7 @@ final class CaptureBytes {
     }
 
     /** A classic pcap file header. */
-    static CaptureBytes pcap(ByteOrder order, boolean nanos, int snaplen, int linkType) {
+    public static CaptureBytes pcap(ByteOrder order, boolean nanos, int snaplen, int linkType) {
         CaptureBytes c = new CaptureBytes(order);
         c.put(buffer(24, order).putInt(nanos ? 0xA1B23C4D : 0xA1B2C3D4).putShort((short) 2).putShort((short) 4)
                 .putInt(0).putInt(0).putInt(snaplen).putInt(linkType));
@@ -31,19 +31,19 @@ final class CaptureBytes {
     }
 
     /** A pcap record; {@code fraction} is µs or ns as the header says. */
-    CaptureBytes pcapRecord(long seconds, long fraction, byte[] data, int originalLength) {
+    public CaptureBytes pcapRecord(long seconds, long fraction, byte[] data, int originalLength) {
         put(buffer(16, order).putInt((int) seconds).putInt((int) fraction).putInt(data.length).putInt(originalLength));
         out.writeBytes(data);
         return this;
     }
 
     /** An empty pcapng file; start it with {@link #section}. */
-    static CaptureBytes pcapng() {
+    public static CaptureBytes pcapng() {
         return new CaptureBytes(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** A Section Header Block in {@code sectionOrder}, which the following blocks use too. */
-    CaptureBytes section(ByteOrder sectionOrder) {
+    public CaptureBytes section(ByteOrder sectionOrder) {
         order = sectionOrder;
         return block(0x0A0D0D0A, buffer(16, order).putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0)
                 .putLong(-1L).array());
@@ -55,7 +55,7 @@ final class CaptureBytes {
      * @param tsresol  if_tsresol byte, or -1 for none (microseconds)
      * @param tsoffset if_tsoffset seconds, or 0 for none
      */
-    CaptureBytes interfaceDescription(int linkType, int snaplen, int tsresol, long tsoffset) {
+    public CaptureBytes interfaceDescription(int linkType, int snaplen, int tsresol, long tsoffset) {
         ByteBuffer b = buffer(64, order).putShort((short) linkType).putShort((short) 0).putInt(snaplen);
         b.putShort((short) 2).putShort((short) 5).put("veth0".getBytes(StandardCharsets.US_ASCII)).put(new byte[3]);
         if (tsresol != -1) b.putShort((short) 9).putShort((short) 1).put((byte) tsresol).put(new byte[3]);
@@ -65,7 +65,7 @@ final class CaptureBytes {
     }
 
     /** An Enhanced Packet Block; with a comment option if {@code comment} is not null. */
-    CaptureBytes enhancedPacket(int interfaceId, long ticks, byte[] data, int originalLength, String comment) {
+    public CaptureBytes enhancedPacket(int interfaceId, long ticks, byte[] data, int originalLength, String comment) {
         ByteBuffer b = buffer(20 + data.length + 3 + 64, order).putInt(interfaceId).putInt((int) (ticks >>> 32))
                 .putInt((int) ticks).putInt(data.length).putInt(originalLength).put(data);
         pad(b, data.length);
@@ -79,7 +79,7 @@ final class CaptureBytes {
     }
 
     /** The obsolete Packet Block (type 2): an EPB with a 16-bit interface id and a drop count. */
-    CaptureBytes obsoletePacket(int interfaceId, long ticks, byte[] data, int originalLength) {
+    public CaptureBytes obsoletePacket(int interfaceId, long ticks, byte[] data, int originalLength) {
         ByteBuffer b = buffer(20 + data.length + 3, order).putShort((short) interfaceId).putShort((short) 0)
                 .putInt((int) (ticks >>> 32)).putInt((int) ticks).putInt(data.length).putInt(originalLength).put(data);
         pad(b, data.length);
@@ -87,14 +87,14 @@ final class CaptureBytes {
     }
 
     /** A Simple Packet Block: {@code data} is what was captured of a frame of {@code originalLength}. */
-    CaptureBytes simplePacket(byte[] data, int originalLength) {
+    public CaptureBytes simplePacket(byte[] data, int originalLength) {
         ByteBuffer b = buffer(4 + data.length + 3, order).putInt(originalLength).put(data);
         pad(b, data.length);
         return block(3, used(b));
     }
 
     /** Any block, framed with type and both lengths; the body is padded to 4. */
-    CaptureBytes block(int type, byte[] body) {
+    public CaptureBytes block(int type, byte[] body) {
         int total = 12 + ((body.length + 3) & ~3);
         ByteBuffer b = buffer(total, order).putInt(type).putInt(total).put(body);
         pad(b, body.length);
@@ -104,16 +104,16 @@ final class CaptureBytes {
     }
 
     /** Raw bytes, e.g. to truncate or corrupt on purpose. */
-    CaptureBytes raw(byte[] bytes) {
+    public CaptureBytes raw(byte[] bytes) {
         out.writeBytes(bytes);
         return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return out.toByteArray();
     }
 
-    Path writeTo(Path file) throws IOException {
+    public Path writeTo(Path file) throws IOException {
         Files.write(file, bytes());
         return file;
     }

@@ -127,6 +127,49 @@ class PcapReaderTest {
         }
     }
 
+    /** Replay loops: rewind goes back to the first record, also after a byte-order change or a grown buffer. */
+    @Test
+    void rewindReadsTheFileAgainWithoutAllocating() throws Exception {
+        Path pcap = CaptureBytes.pcap(BIG_ENDIAN, true, 65535, LinkType.ETHERNET)
+                .pcapRecord(1, 2, frame(60, 1), 60)
+                .pcapRecord(3, 4, frame(1514, 2), 1514)
+                .writeTo(dir.resolve("x.pcap"));
+        Path pcapng = mixedPcapng(dir.resolve("x.pcapng"));
+        for (Path file : new Path[] {pcap, pcapng}) {
+            try (PcapReader r = PcapReader.openForReplay(file)) {
+                int records = 0;
+                long sum = 0;
+                while (r.next()) {
+                    records++;
+                    sum += r.capturedLength() * 31L + r.timestampNanos();
+                }
+                for (int pass = 0; pass < 3; pass++) {
+                    r.rewind();
+                    int again = 0;
+                    long sumAgain = 0;
+                    while (r.next()) {
+                        again++;
+                        sumAgain += r.capturedLength() * 31L + r.timestampNanos();
+                        if (pass == 1 && again == 1) break; // rewind from the middle, too
+                    }
+                    if (pass != 1) {
+                        assertEquals(records, again, file + " pass " + pass);
+                        assertEquals(sum, sumAgain, file + " pass " + pass);
+                    }
+                }
+                r.rewind();
+                assertNext(r, frame(60, 1), 60, file == pcap ? 1_000_000_002L : 1_700_000_000_123_456_000L);
+                byte[] copy = new byte[2048];
+                long bytes = io.xdppacket.cli.testing.Allocations.of(() -> {
+                    r.rewind();
+                    while (r.next()) r.copyFrame(copy, 0);
+                });
+                // Not exactly 0: a deoptimisation re-allocates objects the JIT had eliminated, some tens of bytes.
+                assertTrue(bytes < 1024, file + ": " + bytes + " bytes allocated by a rewind and a pass");
+            }
+        }
+    }
+
     // ---- errors ------------------------------------------------------------------------
 
     private PcapFormatException failure(byte[] content, int goodRecords) throws IOException {

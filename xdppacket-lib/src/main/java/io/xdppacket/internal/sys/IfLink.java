@@ -33,6 +33,8 @@ public final class IfLink {
     public static final long IFI_INDEX = IFINFOMSG.byteOffset(groupElement("ifi_index"));
 
     // ---- link attributes (enum in if_link.h) ----------------------------------------------------
+    /** bytes: the hardware (link-layer) address, 6 bytes on Ethernet; absent on devices without one */
+    public static final int IFLA_ADDRESS = 1;
     /** string */
     public static final int IFLA_IFNAME = 3;
     /** u32 */

@@ -8,6 +8,9 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -15,8 +18,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * A network interface, as the calling thread's network namespace sees it: its index, its MTU and
- * queues, the XDP program attached to it.
+ * A network interface, as the calling thread's network namespace sees it: its index, its MTU,
+ * hardware address and queues, the XDP program attached to it.
  */
 public final class NetDevice {
     private NetDevice() {}
@@ -50,13 +53,49 @@ public final class NetDevice {
      * @param xdpProgId   the attached program's id when exactly one mode has one, else 0
      * @param xdpDrvProgId the native-mode program's id, 0 if none
      * @param xdpSkbProgId the generic-mode program's id, 0 if none
+     * @param address     the hardware address ({@code IFLA_ADDRESS}): 6 bytes on Ethernet, empty if the
+     *                    device has none (tun, wireguard)
      */
     public record LinkInfo(String name, int ifindex, int mtu, int numRxQueues, int numTxQueues,
-                           XdpAttachMode xdpAttachMode, int xdpProgId, int xdpDrvProgId, int xdpSkbProgId) {
+                           XdpAttachMode xdpAttachMode, int xdpProgId, int xdpDrvProgId, int xdpSkbProgId,
+                           byte[] address) {
+
+        public LinkInfo {
+            address = address.clone();
+        }
+
+        /** The hardware address, a copy. */
+        @Override
+        public byte[] address() {
+            return address.clone();
+        }
 
         /** The id of the program attached in {@code mode}, 0 if none. */
         public int xdpProgId(XdpMode mode) {
             return mode == XdpMode.DRV ? xdpDrvProgId : xdpSkbProgId;
+        }
+
+        // A record compares arrays by identity; an address is a value.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LinkInfo l && name.equals(l.name) && ifindex == l.ifindex && mtu == l.mtu
+                    && numRxQueues == l.numRxQueues && numTxQueues == l.numTxQueues && xdpAttachMode == l.xdpAttachMode
+                    && xdpProgId == l.xdpProgId && xdpDrvProgId == l.xdpDrvProgId && xdpSkbProgId == l.xdpSkbProgId
+                    && Arrays.equals(address, l.address);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, ifindex, mtu, numRxQueues, numTxQueues, xdpAttachMode, xdpProgId, xdpDrvProgId,
+                    xdpSkbProgId, Arrays.hashCode(address));
+        }
+
+        @Override
+        public String toString() {
+            return "LinkInfo[name=" + name + ", ifindex=" + ifindex + ", mtu=" + mtu + ", numRxQueues=" + numRxQueues
+                    + ", numTxQueues=" + numTxQueues + ", xdpAttachMode=" + xdpAttachMode + ", xdpProgId=" + xdpProgId
+                    + ", xdpDrvProgId=" + xdpDrvProgId + ", xdpSkbProgId=" + xdpSkbProgId
+                    + ", address=" + HexFormat.ofDelimiter(":").formatHex(address) + "]";
         }
     }
 
@@ -157,7 +196,7 @@ public final class NetDevice {
         }
     }
 
-    /** The interface's MTU, queues and XDP state, from {@code RTM_GETLINK}. */
+    /** The interface's MTU, hardware address, queues and XDP state, from {@code RTM_GETLINK}. */
     public static LinkInfo info(int ifindex) throws XdpException {
         try (Netlink nl = Netlink.open()) {
             return nl.link(ifindex);

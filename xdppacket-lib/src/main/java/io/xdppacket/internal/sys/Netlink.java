@@ -22,7 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * An rtnetlink socket ({@code AF_NETLINK}, {@code NETLINK_ROUTE}) for the two link requests we need:
- * {@code RTM_GETLINK} of one interface (MTU, queues, attached XDP program) and {@code RTM_SETLINK}
+ * {@code RTM_GETLINK} of one interface (MTU, hardware address, queues, attached XDP program) and {@code RTM_SETLINK}
  * with {@code IFLA_XDP} (the legacy attach and detach).
  *
  * <p>The socket belongs to the network namespace of the thread that opened it, for good: requests
@@ -184,7 +184,8 @@ public final class Netlink implements AutoCloseable {
                 NetDevice.XdpAttachMode.of(attached),
                 xdp == null ? 0 : xdp.u32(IfLink.IFLA_XDP_PROG_ID, 0),
                 xdp == null ? 0 : xdp.u32(IfLink.IFLA_XDP_DRV_PROG_ID, 0),
-                xdp == null ? 0 : xdp.u32(IfLink.IFLA_XDP_SKB_PROG_ID, 0));
+                xdp == null ? 0 : xdp.u32(IfLink.IFLA_XDP_SKB_PROG_ID, 0),
+                attrs.bytes(IfLink.IFLA_ADDRESS));
     }
 
     /**
@@ -433,6 +434,12 @@ public final class Netlink implements AutoCloseable {
         public int u8(int type, int absent) {
             MemorySegment p = byType.get(type);
             return p == null || p.byteSize() < 1 ? absent : Byte.toUnsignedInt(p.get(JAVA_BYTE, 0));
+        }
+
+        /** The payload of {@code type} as bytes; empty when absent. */
+        public byte[] bytes(int type) {
+            MemorySegment p = byType.get(type);
+            return p == null ? new byte[0] : p.toArray(JAVA_BYTE);
         }
 
         /** A string attribute, up to its NUL (or its end). */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,7 +72,28 @@ class NetDeviceTest {
         try (VethPair veth = VethPair.create(4, 9000); NetNs ns = NetNs.enter(veth.nsB())) {
             NetDevice.LinkInfo info = NetDevice.info(NetDevice.ifindex(veth.ifB()));
             assertEquals(new NetDevice.LinkInfo(veth.ifB(), NetDevice.ifindex(veth.ifB()), 9000, 4, 4,
-                    NetDevice.XdpAttachMode.NONE, 0, 0, 0), info);
+                    NetDevice.XdpAttachMode.NONE, 0, 0, 0, veth.macB()), info);
+        }
+    }
+
+    @Test
+    @Privileged(tools = "ip")
+    void hardwareAddressIsTheOneOfTheNamespacesInterface() throws Exception {
+        try (VethPair veth = VethPair.create()) {
+            // A fixed address of our choosing, so that a random one cannot match by accident.
+            Tools.run("ip", "-n", veth.nsA(), "link", "set", veth.ifA(), "address", "02:5e:00:12:34:56");
+            try (NetNs ns = NetNs.enter(veth.nsA())) {
+                NetDevice.LinkInfo info = NetDevice.info(NetDevice.ifindex(veth.ifA()));
+                assertArrayEquals(new byte[] {0x02, 0x5e, 0x00, 0x12, 0x34, 0x56}, info.address());
+                assertTrue(info.toString().contains("address=02:5e:00:12:34:56"), info.toString());
+                info.address()[0] = 9;
+                assertEquals(0x02, info.address()[0], "the record hands out copies");
+                // Loopback has a 6-byte all-zero address (ip link: link/loopback 00:00:00:00:00:00).
+                assertArrayEquals(new byte[6], NetDevice.info(1).address());
+            }
+            try (NetNs ns = NetNs.enter(veth.nsB())) {
+                assertArrayEquals(veth.macB(), NetDevice.info(NetDevice.ifindex(veth.ifB())).address());
+            }
         }
     }
 

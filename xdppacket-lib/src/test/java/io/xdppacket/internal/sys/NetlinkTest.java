@@ -17,6 +17,7 @@ import java.util.List;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -79,6 +80,8 @@ class NetlinkTest {
             assertEquals(IfLink.XDP_ATTACHED_SKB, xdp.u8(IfLink.IFLA_XDP_ATTACHED, -1));
             assertEquals(42, xdp.u32(IfLink.IFLA_XDP_PROG_ID, 0));
             assertNull(a.nested(IfLink.IFLA_NUM_TX_QUEUES, "test"));
+            assertArrayEquals(new byte[] {0x28, 0x23, 0, 0}, a.bytes(IfLink.IFLA_MTU), "the payload, without padding");
+            assertArrayEquals(new byte[0], a.bytes(IfLink.IFLA_ADDRESS), "absent: empty");
         }
     }
 

@@ -1,0 +1,212 @@
+package io.xdppacket.cli.recv;
+
+import io.xdppacket.XdpOptions;
+import io.xdppacket.XdpStats;
+import io.xdppacket.cli.CliErrors;
+import io.xdppacket.cli.pcap.CaptureWriter;
+import io.xdppacket.cli.traffic.Converters;
+import io.xdppacket.cli.traffic.HotThread;
+import io.xdppacket.cli.traffic.PortOptions;
+import io.xdppacket.cli.traffic.StopSignal;
+import io.xdppacket.cli.traffic.Summary;
+import io.xdppacket.cli.traffic.Target;
+import io.xdppacket.cli.traffic.XdpPort;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code xdppacket recv IFACE}: frames from queue 0 of IFACE, counted and optionally written to a capture file. */
+@Command(name = "recv", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Receive frames through AF_XDP; count them, or write a pcap/pcapng file.",
+                "Frames come from an AF_XDP socket on queue 0 of IFACE, and can go to a pcap or pcapng file.",
+                "Receives until --count frames, --duration or Ctrl-C, whichever comes first, then prints a summary."
+                + " Needs root.",
+                "While it runs, frames that arrive on queue 0 of IFACE go to the socket, not to the kernel's stack."},
+        footer = {
+                "",
+                "Progress, once a second on stderr (not with --quiet), rates over that second:",
+                "  progress t=SECONDS received=FRAMES pps=RATE mbps=RATE dropped=N",
+                "  dropped: frames the kernel dropped before we read them (all reasons)",
+                "",
+                "Summary, on stdout at the end: one key=value per line, in this order:",
+                "  interface, netns (if given), queues, mode, zero_copy, frames, bytes,",
+                "  seconds (from the first frame to the last), pps, mbps,",
+                "  elapsed (seconds from start to end),",
+                "  kernel_rx_dropped (no free frame on the FILL ring, frame too large: includes",
+                "  kernel_rx_fill_ring_empty), kernel_rx_fill_ring_empty,",
+                "  kernel_rx_ring_full (read too slowly), kernel_rx_invalid_descs,",
+                "  kernel_rx_drops_total (rx_dropped + rx_ring_full + rx_invalid_descs),",
+                "  file and written (with --write), stopped (count|duration|interrupt)",
+                "  Rates count frame bytes without FCS, preamble or gap.",
+                "",
+                "--write: the format follows the extension (.pcap or .pcapng); nanosecond",
+                "timestamps (when the read took the frame's batch from the ring), the frame's",
+                "length and up to --snaplen of its bytes. Wireshark and tshark -r read both.",
+                "",
+                "Exit codes: 0 done; 1 failure; 2 bad usage, an unknown IFACE or --netns (with",
+                "the library's message), a --write file that cannot be created; 3 not root, or",
+                "AF_XDP/XDP unavailable; 130 Ctrl-C (after the summary)."})
+public final class RecvCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "IFACE", description = "The interface to receive on.")
+    String ifname;
+
+    @Option(names = "--count", paramLabel = "N", order = 1, description = "Receive N frames, then stop.")
+    Long count;
+
+    @Option(names = "--duration", paramLabel = "TIME", order = 2, converter = Converters.DurationConverter.class,
+            description = "Receive for this long, e.g. 10s, 500ms, 2m (a bare number is seconds).")
+    Duration duration;
+
+    @Option(names = {"-w", "--write"}, paramLabel = "FILE", order = 3,
+            description = "Write the frames to FILE: .pcap or .pcapng (replaced if it exists).")
+    Path write;
+
+    @Option(names = "--snaplen", paramLabel = "BYTES", order = 4,
+            description = "With --write: keep at most this many bytes of each frame, 1..262144 (default: all).")
+    Integer snaplen;
+
+    @Mixin
+    PortOptions port;
+
+    @Override
+    public Integer call() throws Exception {
+        XdpOptions options = port.validate();
+        if (count != null && count < 1) throw CliErrors.usage("--count " + count + ": must be at least 1");
+        if (snaplen != null) {
+            if (write == null) throw CliErrors.usage("--snaplen " + snaplen + ": only with --write");
+            if (snaplen < 1 || snaplen > CaptureWriter.DEFAULT_SNAPLEN) {
+                throw CliErrors.usage("--snaplen " + snaplen + ": must be between 1 and " + CaptureWriter.DEFAULT_SNAPLEN);
+            }
+        }
+        if (write != null) {
+            String name = write.getFileName() == null ? "" : write.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (!name.endsWith(".pcap") && !name.endsWith(".pcapng")) {
+                throw CliErrors.usage("--write " + write + ": must end in .pcap or .pcapng (the file format)");
+            }
+        }
+        CliErrors.requireRoot("AF_XDP sockets and XDP programs");
+        Target target = Target.lookup(ifname, port.netns());
+
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (StopSignal signal = StopSignal.install();
+             CaptureWriter writer = write == null ? null : createWriter(target);
+             XdpPort xdp = XdpPort.open(ifname, options)) {
+            RecvLoop loop = new RecvLoop(xdp, signal, count == null ? Long.MAX_VALUE : count, duration, writer, port.batch());
+            if (!port.quiet()) {
+                err.println("recv: " + target + " queue 0, " + options.xdpMode().name().toLowerCase(Locale.ROOT) + " mode, "
+                        + (xdp.isZeroCopy() ? "zero-copy" : "copy mode")
+                        + (writer == null ? "" : "; writing " + write + (snaplen == null ? "" : " (snaplen " + snaplen + ")"))
+                        + "; until " + (count == null ? "" : count + " frames, ")
+                        + (duration == null ? "" : duration.toNanos() / 1e9 + " s, ") + "Ctrl-C");
+                err.flush();
+            }
+            Progress progress = new Progress(err, xdp, loop);
+            long t0 = System.nanoTime();
+            HotThread hot = HotThread.start("xdppacket-recv", port.cpu(), loop::run);
+            hot.join(t0, port.quiet() ? s -> { } : progress::tick);
+            Throwable failure = hot.failure();
+            if (writer != null) {
+                try {
+                    writer.flush();
+                } catch (IOException e) {
+                    if (failure == null) failure = e;
+                }
+            }
+            if (loop.startNanos != 0) {
+                if (loop.endNanos == 0) loop.endNanos = System.nanoTime(); // ended by the failure
+                try {
+                    summary(target, options, xdp, loop).print(out);
+                } catch (Exception e) {
+                    if (failure == null) throw e;
+                    failure.addSuppressed(e);
+                }
+            }
+            if (failure instanceof Exception e) throw e;
+            if (failure != null) throw (Error) failure;
+            return signal.raised() ? CliErrors.INTERRUPTED : CliErrors.OK;
+        }
+    }
+
+    private CaptureWriter createWriter(Target target) {
+        try {
+            return CaptureWriter.open(write, snaplen == null ? CaptureWriter.DEFAULT_SNAPLEN : snaplen, target.name());
+        } catch (NoSuchFileException e) {
+            throw CliErrors.usage("--write " + write + ": no such directory");
+        } catch (AccessDeniedException e) {
+            throw CliErrors.usage("--write " + write + ": permission denied");
+        } catch (IOException e) {
+            throw CliErrors.usage("--write " + write + ": " + e.getMessage());
+        }
+    }
+
+    private Summary summary(Target target, XdpOptions options, XdpPort xdp, RecvLoop loop) throws Exception {
+        XdpStats st = xdp.stats();
+        long active = loop.lastNanos - loop.firstNanos;
+        Summary s = new Summary().put("interface", target.name());
+        if (target.netns() != null) s.put("netns", target.netns());
+        s.put("queues", xdp.queueCount())
+                .put("mode", options.xdpMode().name().toLowerCase(Locale.ROOT))
+                .put("zero_copy", Boolean.toString(xdp.isZeroCopy()))
+                .put("frames", loop.frames)
+                .put("bytes", loop.bytes)
+                .put("seconds", active / 1e9, 6)
+                .put("pps", Summary.perSecond(loop.frames, active), 0)
+                .put("mbps", Summary.mbps(loop.bytes, active), 1)
+                .put("elapsed", (loop.endNanos - loop.startNanos) / 1e9, 6)
+                .put("kernel_rx_dropped", st.kernelRxDropped())
+                .put("kernel_rx_fill_ring_empty", st.kernelRxFillRingEmpty())
+                .put("kernel_rx_ring_full", st.kernelRxRingFull())
+                .put("kernel_rx_invalid_descs", st.kernelRxInvalidDescs())
+                .put("kernel_rx_drops_total", st.kernelRxDropsTotal());
+        if (write != null) s.put("file", write.toString()).put("written", loop.frames);
+        return s.put("stopped", loop.stop == null ? "failure" : loop.stop.key);
+    }
+
+    /** The once-a-second line; allocates (formatting) once a second only. */
+    private static final class Progress {
+        private final PrintWriter err;
+        private final XdpPort xdp;
+        private final RecvLoop loop;
+        private long lastFrames, lastBytes, lastNanos = System.nanoTime();
+
+        Progress(PrintWriter err, XdpPort xdp, RecvLoop loop) {
+            this.err = err;
+            this.xdp = xdp;
+            this.loop = loop;
+        }
+
+        void tick(long second) {
+            long now = System.nanoTime();
+            long frames = loop.meter.frames(), bytes = loop.meter.bytes();
+            long dropped = -1;
+            try {
+                dropped = xdp.stats().kernelRxDropsTotal();
+            } catch (Exception e) {
+                // The socket is closing under us: the summary will tell.
+            }
+            err.printf(Locale.ROOT, "progress t=%d received=%d pps=%.0f mbps=%.1f dropped=%d%n", second, frames,
+                    Summary.perSecond(frames - lastFrames, now - lastNanos), Summary.mbps(bytes - lastBytes, now - lastNanos),
+                    dropped);
+            err.flush();
+            lastFrames = frames;
+            lastBytes = bytes;
+            lastNanos = now;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.xdppacket.cli.traffic;
+
+import io.xdppacket.IoMode;
+import io.xdppacket.XdpMode;
+import io.xdppacket.XdpOptions;
+import io.xdppacket.cli.Affinity;
+import io.xdppacket.cli.CliErrors;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/**
+ * The socket options {@code send} and {@code recv} share (a picocli mixin). {@link #validate()} checks
+ * each against its rule and names option, value and rule in the message (exit code 2).
+ */
+public final class PortOptions {
+    /** How long a read or write waits before the hot loop looks at its stop conditions again. */
+    static final Duration POLL = Duration.ofMillis(10);
+
+    @Option(names = "--netns", paramLabel = "NAME", order = 100,
+            description = "Open the socket inside this network namespace (as 'ip netns list' shows it).")
+    String netns;
+
+    @Option(names = "--mode", paramLabel = "drv|skb", defaultValue = "drv", order = 101,
+            description = "XDP mode: drv (native, in the driver) or skb (generic) (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--ring-size", paramLabel = "N", defaultValue = "2048", order = 102,
+            description = "Entries in each of the FILL, COMPLETION, RX and TX rings: a power of two, 16..1048576 (default: ${DEFAULT-VALUE}).")
+    int ringSize;
+
+    @Option(names = "--frames", paramLabel = "N", order = 103,
+            description = "UMEM frames for each direction, --ring-size..1048576 (default: 2 x --ring-size).")
+    Integer frames;
+
+    @Option(names = "--frame-size", paramLabel = "BYTES", defaultValue = "2048", order = 104,
+            description = "UMEM frame size, 2048 or 4096; the longest frame is this minus 256 bytes of headroom (default: ${DEFAULT-VALUE}).")
+    int frameSize;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", order = 105,
+            description = "Frames per read or write call, 1..1024 (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--queues", paramLabel = "N", defaultValue = "1", order = 106,
+            description = "Queues to use, [0, N). Only 1 in this version (default: ${DEFAULT-VALUE}).")
+    int queues;
+
+    @Option(names = "--cpu", paramLabel = "N", order = 107,
+            description = "Pin the thread that reads or writes to this CPU (default: not pinned).")
+    Integer cpu;
+
+    @Option(names = {"-q", "--quiet"}, order = 108, description = "No progress line on stderr.")
+    boolean quiet;
+
+    /** Checks every option and returns the socket options they give, for sockets that use {@code ioMode}. */
+    public XdpOptions validate() {
+        XdpMode xdpMode = CliErrors.xdpMode(mode);
+        if (Integer.bitCount(ringSize) != 1 || ringSize < XdpOptions.MIN_RING_SIZE || ringSize > XdpOptions.MAX_RING_SIZE) {
+            throw CliErrors.usage("--ring-size " + ringSize + ": must be a power of two between "
+                    + XdpOptions.MIN_RING_SIZE + " and " + XdpOptions.MAX_RING_SIZE);
+        }
+        int numFrames = frames != null ? frames : Math.min(2 * ringSize, XdpOptions.MAX_NUM_FRAMES);
+        if (numFrames < ringSize || numFrames > XdpOptions.MAX_NUM_FRAMES) {
+            throw CliErrors.usage("--frames " + numFrames + ": must be between --ring-size (" + ringSize + ") and "
+                    + XdpOptions.MAX_NUM_FRAMES + ", so that the frames can fill the rings");
+        }
+        if (frameSize != 2048 && frameSize != 4096) {
+            throw CliErrors.usage("--frame-size " + frameSize + ": must be 2048 or 4096");
+        }
+        if (batch < 1 || batch > 1024) throw CliErrors.usage("--batch " + batch + ": must be between 1 and 1024");
+        if (queues < 1) throw CliErrors.usage("--queues " + queues + ": must be at least 1");
+        if (queues > 1) {
+            throw CliErrors.usage("--queues " + queues + ": more than one queue is not available yet in this version;"
+                    + " use --queues 1 (queue 0)");
+        }
+        if (cpu != null && (cpu < 0 || cpu >= Affinity.CPUS)) {
+            throw CliErrors.usage("--cpu " + cpu + ": must be between 0 and " + (Affinity.CPUS - 1)
+                    + " (this machine has " + Affinity.CPUS + " CPUs)");
+        }
+        if (netns != null && (netns.isEmpty() || netns.contains("/") || netns.equals(".") || netns.equals(".."))) {
+            throw CliErrors.usage("--netns '" + netns + "': must be a name as 'ip netns list' shows it");
+        }
+        return XdpOptions.builder().xdpMode(xdpMode).ringSize(ringSize).numFrames(numFrames).frameSize(frameSize)
+                .queueCount(queues).ioMode(IoMode.NONBLOCK).pollTimeout(POLL).networkNamespace(netns).build();
+    }
+
+    public String netns() { return netns; }
+    public int batch() { return batch; }
+    /** The CPU to pin the hot thread to, or {@code null}. */
+    public Integer cpu() { return cpu; }
+    public boolean quiet() { return quiet; }
+}

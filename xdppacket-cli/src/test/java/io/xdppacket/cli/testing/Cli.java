@@ -1,0 +1,71 @@
+package io.xdppacket.cli.testing;
+
+import io.xdppacket.cli.Main;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Runs the xdppacket command in this JVM, as {@code main} would, and keeps what it printed. */
+public final class Cli {
+    private Cli() {}
+
+    /** Exit code, stdout and stderr of one run. */
+    public record Run(int exitCode, String out, String err) {
+        /**
+         * The summary's {@code key=value} lines, in order. Fails on any other line: stdout carries the
+         * summary and nothing else.
+         */
+        public Map<String, String> summary() {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (String line : out.split("\n")) {
+                if (line.isEmpty()) continue;
+                int eq = line.indexOf('=');
+                if (eq <= 0) throw new AssertionError("not a key=value line on stdout: '" + line + "' in:\n" + out);
+                if (m.put(line.substring(0, eq), line.substring(eq + 1)) != null) {
+                    throw new AssertionError("key " + line.substring(0, eq) + " twice in:\n" + out);
+                }
+            }
+            return m;
+        }
+
+        public long longValue(String key) {
+            String v = summary().get(key);
+            if (v == null) throw new AssertionError("no " + key + "= in:\n" + out + "\nstderr:\n" + err);
+            return Long.parseLong(v);
+        }
+
+        public double doubleValue(String key) {
+            String v = summary().get(key);
+            if (v == null) throw new AssertionError("no " + key + "= in:\n" + out + "\nstderr:\n" + err);
+            return Double.parseDouble(v);
+        }
+
+        /** For assertion messages. */
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout:\n" + out + "--- stderr:\n" + err;
+        }
+    }
+
+    public static Run run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** {@link #run} on a thread of its own. */
+    public static CompletableFuture<Run> start(String... args) {
+        CompletableFuture<Run> f = new CompletableFuture<>();
+        Thread.ofPlatform().name("cli " + String.join(" ", args)).start(() -> {
+            try {
+                f.complete(run(args));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+}
