@@ -59,6 +59,8 @@ final class Receiver {
     private long seenAt;
     private final int ifindex;
     private final int queue;
+    /** False for a send-only socket: every read is refused, before it could wait for ever. */
+    private final boolean receiving;
 
     // Counters: written by the reading thread only.
     long packets, bytes, polls, wakeups, invalidDescriptors;
@@ -79,6 +81,7 @@ final class Receiver {
         this.rxSpan = (long) rxFrames * frameSize;
         this.recycle = new long[rxFrames];
         this.held = new long[Math.max(rxFrames, 1)];
+        this.receiving = options.receive();
         this.block = options.ioMode() == IoMode.BLOCK;
         this.pollTimeoutNanos = options.pollTimeout().toNanos();
         this.poller = new Poller(arena, new int[] {fd}, Libc.POLLIN, wakeFd, "RX of " + life.name());
@@ -204,8 +207,13 @@ final class Receiver {
         return null;
     }
 
+    private IllegalStateException sendOnly() {
+        return new IllegalStateException(life.name() + " was opened with receive(false): it only sends");
+    }
+
     /** Whether a frame is waiting, without taking it (stamps the arrival time as a read would). */
     boolean hasFrames() {
+        if (!receiving) throw sendOnly();
         boolean fresh = rx.cachedEntries() == 0;
         int n = rx.available(1);
         if (fresh && n > 0) seenAt = wallClockNanos();
@@ -320,6 +328,7 @@ final class Receiver {
 
     /** {@code rx.peek}, reading the clock when the peek had to look at the kernel's index and found frames. */
     private int peekStamped(int max) {
+        if (!receiving) throw sendOnly();
         boolean fresh = rx.cachedEntries() == 0;
         int n = rx.peek(max);
         if (fresh && n > 0) seenAt = wallClockNanos();

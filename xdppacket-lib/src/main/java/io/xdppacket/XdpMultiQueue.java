@@ -1,7 +1,5 @@
 package io.xdppacket;
 
-import io.xdppacket.internal.bpf.RedirectProgram;
-import io.xdppacket.internal.bpf.XdpAttachment;
 import io.xdppacket.internal.bpf.XskMap;
 import io.xdppacket.internal.sys.Libc;
 import io.xdppacket.internal.sys.NetDevice;
@@ -77,9 +75,8 @@ public final class XdpMultiQueue implements AutoCloseable {
     private final XdpSocket[] members;
     private final Receiver[] receivers;
     private final List<XdpSocket> sockets;
-    private final XskMap map;
-    private final RedirectProgram program;
-    private final XdpAttachment attachment;
+    /** The XSKMAP, program and attachment that feed every socket; null for a send-only set. */
+    private final Redirect redirect;
     private final Arena arena;
     private final int wakeFd;
     private final Poller poller;
@@ -99,7 +96,7 @@ public final class XdpMultiQueue implements AutoCloseable {
     private final byte[][] copies;
 
     private XdpMultiQueue(String ifname, int ifindex, XdpOptions options, Lifecycle life, XdpSocket[] members,
-                          XskMap map, RedirectProgram program, XdpAttachment attachment, Arena arena, int wakeFd,
+                          Redirect redirect, Arena arena, int wakeFd,
                           Poller poller) {
         this.ifname = ifname;
         this.ifindex = ifindex;
@@ -109,9 +106,7 @@ public final class XdpMultiQueue implements AutoCloseable {
         this.receivers = new Receiver[members.length];
         for (int q = 0; q < members.length; q++) receivers[q] = members[q].receiver();
         this.sockets = List.of(members);
-        this.map = map;
-        this.program = program;
-        this.attachment = attachment;
+        this.redirect = redirect;
         this.arena = arena;
         this.wakeFd = wakeFd;
         this.poller = poller;
@@ -156,30 +151,31 @@ public final class XdpMultiQueue implements AutoCloseable {
         Arena arena = Arena.ofShared();
         int wakeFd = -1;
         XskMap map = null;
-        RedirectProgram program = null;
-        XdpAttachment attachment = null;
+        Redirect redirect = null;
         try {
             wakeFd = XdpSocket.createEventFd(name);
-            map = XskMap.create(n);
+            if (options.receive()) map = XskMap.create(n);
             int[] fds = new int[n];
             for (int q = 0; q < n; q++) {
                 members[q] = XdpSocket.openQueue(ifname, ifindex, q, options, map);
                 fds[q] = members[q].xskFd();
             }
             Poller poller = new Poller(arena, fds, Libc.POLLIN, wakeFd, "RX of " + name);
-            program = RedirectProgram.load(map, false);
             // Attach last: until now no frame was redirected, so a failure above lost nothing.
-            attachment = XdpAttachment.attach(program.fd(), ifindex, options.xdpMode());
-            XdpMultiQueue mq = new XdpMultiQueue(ifname, ifindex, options, new Lifecycle(name), members, map, program,
-                    attachment, arena, wakeFd, poller);
+            if (map != null) {
+                XskMap m = map;
+                map = null; // Redirect owns it now, also on failure
+                redirect = Redirect.attach(m, ifindex, options.xdpMode());
+            }
+            XdpMultiQueue mq = new XdpMultiQueue(ifname, ifindex, options, new Lifecycle(name), members, redirect,
+                    arena, wakeFd, poller);
             for (XdpSocket s : members) s.joinGroup(mq);
             return mq;
         } catch (XdpException | RuntimeException | Error e) {
-            if (attachment != null) detach(attachment);
+            if (redirect != null) redirect.close();
             for (int q = n - 1; q >= 0; q--) {
                 if (members[q] != null) members[q].close();
             }
-            if (program != null) program.close();
             if (map != null) map.close();
             arena.close();
             if (wakeFd >= 0) XdpSocket.closeFd(wakeFd);
@@ -513,10 +509,8 @@ public final class XdpMultiQueue implements AutoCloseable {
             life.markClosed();
         }
         signalWake();
-        detach(attachment);
+        if (redirect != null) redirect.close();
         for (XdpSocket s : members) s.close();
-        program.close();
-        map.close();
         if (closeArena()) {
             synchronized (control) {
                 wakeFdClosed = true;
@@ -571,16 +565,6 @@ public final class XdpMultiQueue implements AutoCloseable {
             try (Arena call = Arena.ofConfined()) {
                 Libc.write(Libc.allocateErrno(call), wakeFd, call.allocateFrom(JAVA_LONG, 1L), Long.BYTES);
             }
-        }
-    }
-
-    private static void detach(XdpAttachment attachment) {
-        try {
-            attachment.close();
-        } catch (XdpException e) {
-            // Only the legacy netlink path can fail here; close() must not throw, so say it loudly.
-            System.getLogger("io.xdppacket").log(System.Logger.Level.WARNING,
-                    "detaching the XDP program failed; check 'ip -d link': " + e.getMessage());
         }
     }
 

@@ -25,6 +25,9 @@ import java.util.Objects;
  *       frame, and we keep sent frames to the same limit.</td></tr>
  *   <tr><td>{@code networkNamespace}</td><td>—</td><td>none</td><td>a name from {@code ip netns list}: open
  *       enters it on the calling thread for the duration of the open (sockets keep their namespace)</td></tr>
+ *   <tr><td>{@code receive}</td><td>—</td><td>true</td><td>false: a send-only socket. No XDP program is
+ *       attached, so the interface's incoming traffic keeps going to the kernel stack; reads throw
+ *       {@link IllegalStateException}. For traffic generators next to other traffic.</td></tr>
  *   <tr><td>{@code txBudget}</td><td>—</td><td>0 (auto)</td><td>0, or 32 .. ringSize: frames one TX kick may
  *       send in copy mode ({@code XDP_MAX_TX_SKB_BUDGET}, Linux 6.17). Auto: {@code min(256, ringSize)}
  *       where the kernel has the option, its default of 32 elsewhere. A larger budget means fewer
@@ -67,6 +70,7 @@ public final class XdpOptions {
     private final int frameSize;
     private final String networkNamespace;
     private final int txBudget;
+    private final boolean receive;
 
     private XdpOptions(Builder b) {
         this.numFrames = b.numFrames;
@@ -78,6 +82,7 @@ public final class XdpOptions {
         this.frameSize = b.frameSize;
         this.networkNamespace = b.networkNamespace;
         this.txBudget = b.txBudget;
+        this.receive = b.receive;
     }
 
     /** The seed's defaults: 1024 frames, rings of 1024, DRV, 1 queue, 100 µs, BLOCK; 2048-byte frames. */
@@ -101,6 +106,7 @@ public final class XdpOptions {
         b.frameSize = frameSize;
         b.networkNamespace = networkNamespace;
         b.txBudget = txBudget;
+        b.receive = receive;
         return b;
     }
 
@@ -120,25 +126,27 @@ public final class XdpOptions {
     public String networkNamespace() { return networkNamespace; }
     /** The copy-mode TX budget asked for: 0 for auto, else 32 .. ringSize. */
     public int txBudget() { return txBudget; }
+    /** Whether the socket receives (attaches the redirect program); false for a send-only socket. */
+    public boolean receive() { return receive; }
 
     @Override
     public String toString() {
         return "XdpOptions{numFrames=" + numFrames + ", ringSize=" + ringSize + ", xdpMode=" + xdpMode
                 + ", queueCount=" + queueCount + ", pollTimeout=" + pollTimeout + ", ioMode=" + ioMode
                 + ", frameSize=" + frameSize + (networkNamespace == null ? "" : ", networkNamespace=" + networkNamespace)
-                + ", txBudget=" + (txBudget == 0 ? "auto" : txBudget) + "}";
+                + ", txBudget=" + (txBudget == 0 ? "auto" : txBudget) + (receive ? "" : ", send-only") + "}";
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof XdpOptions x && numFrames == x.numFrames && ringSize == x.ringSize && xdpMode == x.xdpMode
                 && queueCount == x.queueCount && pollTimeout.equals(x.pollTimeout) && ioMode == x.ioMode
-                && frameSize == x.frameSize && Objects.equals(networkNamespace, x.networkNamespace) && txBudget == x.txBudget;
+                && frameSize == x.frameSize && Objects.equals(networkNamespace, x.networkNamespace) && txBudget == x.txBudget && receive == x.receive;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(numFrames, ringSize, xdpMode, queueCount, pollTimeout, ioMode, frameSize, networkNamespace, txBudget);
+        return Objects.hash(numFrames, ringSize, xdpMode, queueCount, pollTimeout, ioMode, frameSize, networkNamespace, txBudget, receive);
     }
 
     /** Collects options; {@link #build()} checks them all and names the first one that breaks a rule. */
@@ -152,6 +160,7 @@ public final class XdpOptions {
         private int frameSize = DEFAULT_FRAME_SIZE;
         private String networkNamespace;
         private int txBudget;
+        private boolean receive = true;
 
         private Builder() {}
 
@@ -166,6 +175,8 @@ public final class XdpOptions {
         public Builder networkNamespace(String name) { this.networkNamespace = name; return this; }
         /** Frames one copy-mode TX kick may send: 0 for auto ({@code min(256, ringSize)} where supported), or 32 .. ringSize. */
         public Builder txBudget(int frames) { this.txBudget = frames; return this; }
+        /** False for a send-only socket: no XDP program, the interface's traffic stays with the kernel stack. */
+        public Builder receive(boolean receive) { this.receive = receive; return this; }
 
         /** @throws IllegalArgumentException naming the option, its value and the rule it breaks */
         public XdpOptions build() {

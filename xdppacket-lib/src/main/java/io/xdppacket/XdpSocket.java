@@ -1,8 +1,6 @@
 package io.xdppacket;
 
 import io.xdppacket.XdpUnavailableException.Missing;
-import io.xdppacket.internal.bpf.RedirectProgram;
-import io.xdppacket.internal.bpf.XdpAttachment;
 import io.xdppacket.internal.bpf.XskMap;
 import io.xdppacket.internal.sys.IfXdp;
 import io.xdppacket.internal.sys.Libc;
@@ -77,7 +75,7 @@ public final class XdpSocket implements AutoCloseable {
     private final Transmitter transmitter;
     private final boolean zeroCopy;
     private final int txBudget;
-    private final OwnedProgram program;
+    private final Redirect program;
     private final MemorySegment statsBuf, statsLen, statsErrno;
     private final Object control = new Object();
     /** The multi-queue set this socket belongs to, or null; set once, before the set is returned to anyone. */
@@ -87,7 +85,7 @@ public final class XdpSocket implements AutoCloseable {
 
     private XdpSocket(String ifname, int ifindex, int queue, XdpOptions options, Lifecycle life, Arena arena,
                       XskSocket xsk, int wakeFd, Receiver receiver, Transmitter transmitter, boolean zeroCopy,
-                      int txBudget, OwnedProgram program) {
+                      int txBudget, Redirect program) {
         this.ifname = ifname;
         this.ifindex = ifindex;
         this.queue = queue;
@@ -144,7 +142,7 @@ public final class XdpSocket implements AutoCloseable {
         Arena arena = Arena.ofShared();
         XskSocket xsk = null;
         int wakeFd = -1;
-        OwnedProgram program = null;
+        Redirect program = null;
         try {
             int n = options.numFrames();
             int fs = options.frameSize();
@@ -160,10 +158,19 @@ public final class XdpSocket implements AutoCloseable {
             int txBudget = applyTxBudget(xsk, options);
             Transmitter transmitter = new Transmitter(arena, life, xsk.fd(), wakeFd, kicks, xsk.tx(), xsk.completion(),
                     umem.memory(), fs, umem.frameAddress(0), n, options, !zeroCopy);
-            if (sharedMap != null) {
+            if (!options.receive()) {
+                // Send-only: no program, the interface's traffic stays with the kernel stack.
+            } else if (sharedMap != null) {
                 sharedMap.put(queue, xsk.fd());
             } else {
-                program = OwnedProgram.attach(ifname, ifindex, queue, xsk.fd(), options.xdpMode());
+                XskMap map = XskMap.create(queue + 1);
+                try {
+                    map.put(queue, xsk.fd());
+                } catch (XdpException | RuntimeException e) {
+                    map.close();
+                    throw e;
+                }
+                program = Redirect.attach(map, ifindex, options.xdpMode());
             }
             return new XdpSocket(ifname, ifindex, queue, options, life, arena, xsk, wakeFd, receiver, transmitter,
                     zeroCopy, txBudget, program);
@@ -540,36 +547,6 @@ public final class XdpSocket implements AutoCloseable {
     static void closeFd(int fd) {
         try (Arena call = Arena.ofConfined()) {
             Libc.close(Libc.allocateErrno(call), fd);
-        }
-    }
-
-    /** The program, map and attachment a single-queue socket owns. */
-    private record OwnedProgram(XskMap map, RedirectProgram program, XdpAttachment attachment) {
-        static OwnedProgram attach(String ifname, int ifindex, int queue, int xskFd, XdpMode mode) throws XdpException {
-            XskMap map = XskMap.create(queue + 1);
-            RedirectProgram prog = null;
-            try {
-                map.put(queue, xskFd);
-                prog = RedirectProgram.load(map, false);
-                XdpAttachment attachment = XdpAttachment.attach(prog.fd(), ifindex, mode);
-                return new OwnedProgram(map, prog, attachment);
-            } catch (XdpException | RuntimeException e) {
-                if (prog != null) prog.close();
-                map.close();
-                throw e;
-            }
-        }
-
-        void close() {
-            try {
-                attachment.close();
-            } catch (XdpException e) {
-                // Only the legacy netlink path can fail here; close() must not throw, so say it loudly.
-                System.getLogger("io.xdppacket").log(System.Logger.Level.WARNING,
-                        "detaching the XDP program failed; check 'ip -d link': " + e.getMessage());
-            }
-            program.close();
-            map.close();
         }
     }
 

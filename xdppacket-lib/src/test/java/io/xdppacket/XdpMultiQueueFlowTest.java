@@ -149,7 +149,7 @@ class XdpMultiQueueFlowTest {
             XdpOptions options = XdpOptions.builder().queueCount(2).ioMode(IoMode.NONBLOCK)
                     .pollTimeout(Duration.ofMillis(5)).networkNamespace(veth.nsB()).build();
             try (XdpMultiQueue mq = XdpMultiQueue.open(veth.ifB(), options)) {
-                long before = ipInReceives(veth.nsB());
+                long before = veth.ipInReceives(veth.nsB());
                 List<byte[]> sent = sendWithScapy(veth, FRAMES);
                 boolean[] seen = new boolean[FRAMES];
                 int received = 0;
@@ -169,7 +169,7 @@ class XdpMultiQueueFlowTest {
                         received++;
                     }
                 }
-                long passed = ipInReceives(veth.nsB()) - before;
+                long passed = veth.ipInReceives(veth.nsB()) - before;
                 assertTrue(received > 0 && passed > 0, "both paths used: sockets " + received + ", stack " + passed);
                 assertEquals(FRAMES, received + passed, "every frame went to a socket or to the stack");
                 assertEquals(received, mq.stats().total().rxPackets());
@@ -186,19 +186,5 @@ class XdpMultiQueueFlowTest {
         assertEquals(n, sent.size(), "scapy reports every frame it sent");
         for (int i = 0; i < n; i++) assertEquals(i, ByteBuffer.wrap(sent.get(i)).getInt(SEQ_OFFSET));
         return sent;
-    }
-
-    /** {@code Ip: InReceives} of namespace {@code ns}: IPv4 packets that reached the stack. */
-    private static long ipInReceives(String ns) {
-        List<String> lines = Tools.run("ip", "netns", "exec", ns, "cat", "/proc/net/snmp").stdout().lines()
-                .filter(l -> l.startsWith("Ip: ")).toList();
-        assertEquals(2, lines.size(), "/proc/net/snmp has an Ip header and an Ip values line");
-        List<String> names = List.of(lines.get(0).split("\\s+"));
-        String[] values = lines.get(1).split("\\s+");
-        int at = names.indexOf("InReceives");
-        assertTrue(at > 0, "InReceives in " + names);
-        String v = values[at];
-        assertNotNull(v);
-        return Long.parseLong(v);
     }
 }

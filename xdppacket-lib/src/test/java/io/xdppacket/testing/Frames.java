@@ -38,6 +38,26 @@ public final class Frames {
         return frames;
     }
 
+    /**
+     * An Ethernet/IPv4/UDP frame of {@code length} bytes (≥ 42), 198.18.0.1 → 198.18.0.2, port 9, with a
+     * correct IPv4 header checksum and no UDP checksum: a frame the kernel's IP layer accepts and counts.
+     */
+    public static byte[] ipv4Udp(byte[] dst, byte[] src, int seq, int length) {
+        byte[] f = new byte[length];
+        ByteBuffer b = ByteBuffer.wrap(f);
+        b.put(dst).put(src).putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (length - 14)).putShort((short) seq).putShort((short) 0)
+                .put((byte) 64).put((byte) 17).putShort((short) 0)
+                .put(new byte[] {(byte) 198, 18, 0, 1}).put(new byte[] {(byte) 198, 18, 0, 2});
+        int sum = 0;
+        for (int i = 14; i < 34; i += 2) sum += ((f[i] & 0xff) << 8) | (f[i + 1] & 0xff);
+        while ((sum >>> 16) != 0) sum = (sum & 0xffff) + (sum >>> 16);
+        b.putShort(24, (short) ~sum);
+        b.position(34);
+        b.putShort((short) 9).putShort((short) 9).putShort((short) (length - 34)).putShort((short) 0);
+        return f;
+    }
+
     /** The sequence number of a test frame. */
     public static int sequence(byte[] frame) {
         return ByteBuffer.wrap(frame).getInt(SEQUENCE_OFFSET);

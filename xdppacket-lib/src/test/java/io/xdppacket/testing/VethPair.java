@@ -140,6 +140,17 @@ public final class VethPair implements AutoCloseable {
         return Long.parseLong(v.trim());
     }
 
+    /** {@code Ip: InReceives} of namespace {@code ns} ({@code /proc/net/snmp}): IPv4 packets that reached its stack. */
+    public long ipInReceives(String ns) {
+        List<String> lines = Tools.run("ip", "netns", "exec", ns, "cat", "/proc/net/snmp").stdout().lines()
+                .filter(l -> l.startsWith("Ip: ")).toList();
+        if (lines.size() != 2) throw new IllegalStateException("no Ip header and values in /proc/net/snmp of " + ns);
+        List<String> names = List.of(lines.get(0).split("\\s+"));
+        int at = names.indexOf("InReceives");
+        if (at < 0) throw new IllegalStateException("no InReceives in " + names);
+        return Long.parseLong(lines.get(1).split("\\s+")[at]);
+    }
+
     @Override
     public synchronized void close() {
         LIVE.remove(this);

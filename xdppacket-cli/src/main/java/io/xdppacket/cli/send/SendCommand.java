@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
                 + " or the frames of a pcap/pcapng file, byte for byte.",
                 "Sends until --count frames, --duration or Ctrl-C, whichever comes first; then waits until every"
                 + " frame has completed and prints a summary. Needs root.",
-                "While it runs, frames that arrive on queue 0 of IFACE go to the socket, not to the kernel's stack."},
+                "The socket only sends: no XDP program is attached, so IFACE's incoming traffic is left alone."},
         footer = {
                 "",
                 "Progress, once a second on stderr (not with --quiet), rates over that second:",
@@ -123,7 +123,8 @@ public final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        XdpOptions options = port.validate();
+        // Send-only: no XDP program, so what arrives on IFACE meanwhile still reaches the kernel stack.
+        XdpOptions options = port.validate().toBuilder().receive(false).build();
         if (count != null && count < 1) throw CliErrors.usage("--count " + count + ": must be at least 1");
         if (rate != null && !(rate > 0 && rate <= 1e9)) {
             throw CliErrors.usage("--rate " + rate + ": must be more than 0 and at most 1000000000 frames per second");
