@@ -7,6 +7,7 @@ import io.xdppacket.cli.pcap.CaptureWriter;
 import io.xdppacket.cli.traffic.Converters;
 import io.xdppacket.cli.traffic.HotThread;
 import io.xdppacket.cli.traffic.PortOptions;
+import io.xdppacket.cli.traffic.ProgressLine;
 import io.xdppacket.cli.traffic.StopSignal;
 import io.xdppacket.cli.traffic.Summary;
 import io.xdppacket.cli.traffic.Target;
@@ -116,7 +117,7 @@ public final class RecvCommand implements Callable<Integer> {
                         + (duration == null ? "" : duration.toNanos() / 1e9 + " s, ") + "Ctrl-C");
                 err.flush();
             }
-            Progress progress = new Progress(err, xdp, loop);
+            ProgressLine progress = new ProgressLine(err, ProgressLine.Direction.RECEIVE, loop.meter, xdp);
             long t0 = System.nanoTime();
             HotThread hot = HotThread.start("xdppacket-recv", port.cpu(), loop::run);
             hot.join(t0, port.quiet() ? s -> { } : progress::tick);
@@ -176,37 +177,5 @@ public final class RecvCommand implements Callable<Integer> {
                 .put("kernel_rx_drops_total", st.kernelRxDropsTotal());
         if (write != null) s.put("file", write.toString()).put("written", loop.frames);
         return s.put("stopped", loop.stop == null ? "failure" : loop.stop.key);
-    }
-
-    /** The once-a-second line; allocates (formatting) once a second only. */
-    private static final class Progress {
-        private final PrintWriter err;
-        private final XdpPort xdp;
-        private final RecvLoop loop;
-        private long lastFrames, lastBytes, lastNanos = System.nanoTime();
-
-        Progress(PrintWriter err, XdpPort xdp, RecvLoop loop) {
-            this.err = err;
-            this.xdp = xdp;
-            this.loop = loop;
-        }
-
-        void tick(long second) {
-            long now = System.nanoTime();
-            long frames = loop.meter.frames(), bytes = loop.meter.bytes();
-            long dropped = -1;
-            try {
-                dropped = xdp.stats().kernelRxDropsTotal();
-            } catch (Exception e) {
-                // The socket is closing under us: the summary will tell.
-            }
-            err.printf(Locale.ROOT, "progress t=%d received=%d pps=%.0f mbps=%.1f dropped=%d%n", second, frames,
-                    Summary.perSecond(frames - lastFrames, now - lastNanos), Summary.mbps(bytes - lastBytes, now - lastNanos),
-                    dropped);
-            err.flush();
-            lastFrames = frames;
-            lastBytes = bytes;
-            lastNanos = now;
-        }
     }
 }

@@ -11,6 +11,7 @@ import io.xdppacket.cli.frame.UdpFrameSpec;
 import io.xdppacket.cli.traffic.Converters;
 import io.xdppacket.cli.traffic.HotThread;
 import io.xdppacket.cli.traffic.PortOptions;
+import io.xdppacket.cli.traffic.ProgressLine;
 import io.xdppacket.cli.traffic.StopSignal;
 import io.xdppacket.cli.traffic.Summary;
 import io.xdppacket.cli.traffic.Target;
@@ -168,7 +169,7 @@ public final class SendCommand implements Callable<Integer> {
                 }
                 err.flush();
             }
-            Progress progress = new Progress(err, xdp, loop);
+            ProgressLine progress = new ProgressLine(err, ProgressLine.Direction.SEND, loop.meter, xdp);
             long t0 = System.nanoTime();
             HotThread hot = HotThread.start("xdppacket-send", port.cpu(), loop::run);
             hot.join(t0, port.quiet() ? s -> { } : progress::tick);
@@ -270,39 +271,5 @@ public final class SendCommand implements Callable<Integer> {
                 .put("kernel_tx_ring_empty", st.kernelTxRingEmpty());
         if (replay != null) s.put("loops", replay.passes());
         return s.put("stopped", loop.stop == null ? "failure" : loop.stop.key);
-    }
-
-    /** The once-a-second line; allocates (formatting) once a second only. */
-    private static final class Progress {
-        private final PrintWriter err;
-        private final XdpPort xdp;
-        private final SendLoop loop;
-        private long lastFrames, lastBytes, lastNanos = System.nanoTime();
-
-        Progress(PrintWriter err, XdpPort xdp, SendLoop loop) {
-            this.err = err;
-            this.xdp = xdp;
-            this.loop = loop;
-        }
-
-        void tick(long second) {
-            long now = System.nanoTime();
-            long frames = loop.meter.frames(), bytes = loop.meter.bytes();
-            long dropped = -1, errors = -1;
-            try {
-                XdpStats st = xdp.stats();
-                dropped = st.txDropped();
-                errors = st.kernelTxInvalidDescs();
-            } catch (Exception e) {
-                // The socket is closing under us: the summary will tell.
-            }
-            err.printf(Locale.ROOT, "progress t=%d sent=%d pps=%.0f mbps=%.1f dropped=%d errors=%d%n", second, frames,
-                    Summary.perSecond(frames - lastFrames, now - lastNanos), Summary.mbps(bytes - lastBytes, now - lastNanos),
-                    dropped, errors);
-            err.flush();
-            lastFrames = frames;
-            lastBytes = bytes;
-            lastNanos = now;
-        }
     }
 }
