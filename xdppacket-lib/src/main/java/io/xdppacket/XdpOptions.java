@@ -13,7 +13,8 @@ import java.util.Objects;
  *   <tr><td>{@code numFrames}</td><td>OptNumFrames</td><td>1024</td><td>{@code ringSize} .. 1048576.
  *       The UMEM holds 2 × numFrames frames: the first numFrames for TX, the last numFrames for RX.</td></tr>
  *   <tr><td>{@code ringSize}</td><td>OptRingSize</td><td>1024</td><td>a power of two, 16 .. 1048576;
- *       the size of each of the FILL, COMPLETION, RX and TX rings</td></tr>
+ *       the size of the RX, TX and COMPLETION rings. The FILL ring gets room for twice the RX frames
+ *       (see below).</td></tr>
  *   <tr><td>{@code xdpMode}</td><td>OptXDPMode</td><td>{@link XdpMode#DRV}</td><td></td></tr>
  *   <tr><td>{@code queueCount}</td><td>OptQueueCount</td><td>1</td><td>1 for {@link XdpSocket};
  *       1 .. the interface's queue count for {@link XdpMultiQueue}</td></tr>
@@ -34,12 +35,16 @@ import java.util.Objects;
  *       {@code sendto} calls per frame (batches of 64 go out in one kick instead of two).</td></tr>
  * </table>
  *
- * <p><b>Rings and frames.</b> {@code numFrames ≥ ringSize} is required: the RX half must be able to
- * fill the FILL ring, or the kernel drops frames for lack of buffers ({@code fill_empty} in the
- * stats) while the RX ring still has room; and the TX half must cover the TX ring, or the ring never
- * fills and writes wait on frames instead. Frames beyond {@code ringSize} give slack for frames the
- * application holds (zero-copy reads) and for completions that have not come back yet; on a busy
- * receiver {@code numFrames = 2 × ringSize} measurably reduces {@code fill_empty} drops.
+ * <p><b>Rings and frames.</b> {@code numFrames ≥ ringSize} is required: the RX frames must be able to
+ * fill the RX ring, so that a reader that falls behind shows up as {@code kernelRxRingFull} and never
+ * as a lack of buffers; and the TX frames must cover the TX ring, or the ring never fills and writes
+ * wait on frames instead. Frames beyond {@code ringSize} give slack for frames the application holds
+ * (zero-copy reads) and for completions that have not come back yet. The FILL ring is not
+ * {@code ringSize}: it holds {@code 2 × numFrames} entries (a power of two). The kernel consumes FILL
+ * entries lazily — it publishes how far it got only once it has used every entry it saw — so a FILL
+ * ring just large enough for the frames would refuse the frames coming back from the RX ring until
+ * then, and the kernel would drop arriving frames for want of a buffer ({@code kernelRxFillRingEmpty})
+ * although the reader kept up. With room for twice the frames a refill always fits.
  */
 public final class XdpOptions {
     public static final int DEFAULT_NUM_FRAMES = 1024;
@@ -182,7 +187,7 @@ public final class XdpOptions {
         public XdpOptions build() {
             if (Integer.bitCount(ringSize) != 1 || ringSize < MIN_RING_SIZE || ringSize > MAX_RING_SIZE) {
                 throw bad("ringSize", ringSize, "must be a power of two between " + MIN_RING_SIZE + " and " + MAX_RING_SIZE
-                        + " (it sizes each of the FILL, COMPLETION, RX and TX rings)");
+                        + " (it sizes the RX, TX and COMPLETION rings)");
             }
             if (numFrames < 1 || numFrames > MAX_NUM_FRAMES) {
                 throw bad("numFrames", numFrames, "must be between 1 and " + MAX_NUM_FRAMES
@@ -190,7 +195,7 @@ public final class XdpOptions {
             }
             if (numFrames < ringSize) {
                 throw bad("numFrames", numFrames, "must be at least ringSize (" + ringSize
-                        + "), so that the RX frames can fill the FILL ring and the TX frames can fill the TX ring");
+                        + "), so that the RX frames can fill the RX ring and the TX frames can fill the TX ring");
             }
             if (xdpMode == null) throw bad("xdpMode", null, "must be XdpMode.DRV or XdpMode.SKB");
             if (ioMode == null) throw bad("ioMode", null, "must be IoMode.BLOCK or IoMode.NONBLOCK");

@@ -7,6 +7,7 @@ import io.xdppacket.internal.sys.Libc;
 import io.xdppacket.internal.sys.NetDevice;
 import io.xdppacket.internal.sys.NetNs;
 import io.xdppacket.internal.sys.SysCall;
+import io.xdppacket.internal.xsk.FillRing;
 import io.xdppacket.internal.xsk.SocketKicks;
 import io.xdppacket.internal.xsk.Umem;
 import io.xdppacket.internal.xsk.XskKicks;
@@ -147,7 +148,7 @@ public final class XdpSocket implements AutoCloseable {
             int n = options.numFrames();
             int fs = options.frameSize();
             Umem umem = Umem.allocate(arena, 2 * n, fs);
-            xsk = XskSocket.create(arena, ifname + " queue " + queue, umem, options.ringSize());
+            xsk = XskSocket.create(arena, ifname + " queue " + queue, umem, options.ringSize(), FillRing.sizeFor(n));
             wakeFd = createEventFd(name);
             // RX frames go on the FILL ring before bind, so the first frames never find it empty.
             XskKicks kicks = new SocketKicks(arena, xsk.fd());

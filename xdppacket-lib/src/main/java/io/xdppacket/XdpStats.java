@@ -7,9 +7,10 @@ package io.xdppacket;
  * <p>Every frame is accounted for. Received: {@link #rxPackets}, or dropped by the kernel before we
  * saw it: {@link #kernelRxRingFull} (the RX ring was full: we read too slowly) or
  * {@link #kernelRxDropped} (everything else: no free frame on the FILL ring — also counted on its own
- * in {@link #kernelRxFillRingEmpty} — or a frame too large for a UMEM frame). When the FILL and RX
- * rings have the same size they run out together, and the kernel, which takes a buffer before it
- * looks for ring room, then reports a slow reader as {@code kernelRxFillRingEmpty}. Sent:
+ * in {@link #kernelRxFillRingEmpty} — or a frame too large for a UMEM frame). A reader that falls
+ * behind shows as {@code kernelRxRingFull}; {@code kernelRxFillRingEmpty} means the kernel found no
+ * buffer although the RX ring had room (the FILL ring is sized so that this does not happen while
+ * the reader keeps up: see {@link XdpOptions}). Sent:
  * {@link #txPackets} were taken by writes; of those, {@link #txCompleted} came back from the kernel,
  * {@link #txDropped} of the completed ones were dropped by the driver (a full peer ring, a frame
  * larger than the peer's MTU), and {@link #txInFlight()} have not come back yet.

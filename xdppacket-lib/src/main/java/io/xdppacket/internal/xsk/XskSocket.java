@@ -44,26 +44,27 @@ public final class XskSocket {
     }
 
     /**
-     * Creates the socket, registers {@code umem} with it and maps all four rings of {@code ringSize}
-     * entries into {@code arena}. On failure everything created so far is released.
+     * Creates the socket, registers {@code umem} with it and maps the four rings into {@code arena}:
+     * COMPLETION, RX and TX of {@code ringSize} entries, FILL of {@code fillRingSize} (see
+     * {@link FillRing#sizeFor}). On failure everything created so far is released.
      *
      * @param target how errors name this socket, e.g. {@code "vA queue 0"}
      */
-    public static XskSocket create(Arena arena, String target, Umem umem, int ringSize) throws XdpException {
+    public static XskSocket create(Arena arena, String target, Umem umem, int ringSize, int fillRingSize) throws XdpException {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment errno = Libc.allocateErrno(call);
             int fd = Libc.socket(errno, Libc.AF_XDP, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
             if (fd < 0) throw SysCall.failure("socket(AF_XDP) for " + target, Libc.errno(errno), null);
             try {
                 registerUmem(call, errno, fd, target, umem);
-                setRingSize(call, errno, fd, IfXdp.XDP_UMEM_FILL_RING, "XDP_UMEM_FILL_RING", target, ringSize);
+                setRingSize(call, errno, fd, IfXdp.XDP_UMEM_FILL_RING, "XDP_UMEM_FILL_RING", target, fillRingSize);
                 setRingSize(call, errno, fd, IfXdp.XDP_UMEM_COMPLETION_RING, "XDP_UMEM_COMPLETION_RING", target, ringSize);
                 setRingSize(call, errno, fd, IfXdp.XDP_RX_RING, "XDP_RX_RING", target, ringSize);
                 setRingSize(call, errno, fd, IfXdp.XDP_TX_RING, "XDP_TX_RING", target, ringSize);
                 MemorySegment off = mmapOffsets(call, errno, fd, target);
 
                 MemorySegment fillMap = mapRing(arena, errno, fd, target, "FILL", IfXdp.XDP_UMEM_PGOFF_FILL_RING,
-                        IfXdp.ringOffset(off, RingId.FILL, "desc") + (long) ringSize * IfXdp.ADDR_SIZE);
+                        IfXdp.ringOffset(off, RingId.FILL, "desc") + (long) fillRingSize * IfXdp.ADDR_SIZE);
                 MemorySegment compMap = mapRing(arena, errno, fd, target, "COMPLETION", IfXdp.XDP_UMEM_PGOFF_COMPLETION_RING,
                         IfXdp.ringOffset(off, RingId.COMPLETION, "desc") + (long) ringSize * IfXdp.ADDR_SIZE);
                 MemorySegment rxMap = mapRing(arena, errno, fd, target, "RX", IfXdp.XDP_PGOFF_RX_RING,
@@ -73,7 +74,7 @@ public final class XskSocket {
 
                 return new XskSocket(fd, target,
                         new FillRing(fillMap, IfXdp.ringOffset(off, RingId.FILL, "producer"), IfXdp.ringOffset(off, RingId.FILL, "consumer"),
-                                IfXdp.ringOffset(off, RingId.FILL, "flags"), IfXdp.ringOffset(off, RingId.FILL, "desc"), ringSize),
+                                IfXdp.ringOffset(off, RingId.FILL, "flags"), IfXdp.ringOffset(off, RingId.FILL, "desc"), fillRingSize),
                         new CompletionRing(compMap, IfXdp.ringOffset(off, RingId.COMPLETION, "producer"), IfXdp.ringOffset(off, RingId.COMPLETION, "consumer"),
                                 IfXdp.ringOffset(off, RingId.COMPLETION, "flags"), IfXdp.ringOffset(off, RingId.COMPLETION, "desc"), ringSize),
                         new RxRing(rxMap, IfXdp.ringOffset(off, RingId.RX, "producer"), IfXdp.ringOffset(off, RingId.RX, "consumer"),
