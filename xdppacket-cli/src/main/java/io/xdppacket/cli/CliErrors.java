@@ -12,7 +12,8 @@ import java.util.Locale;
  *   <li>0 success</li>
  *   <li>1 failure while running (the kernel refused, an I/O error, frames lost where that is fatal)</li>
  *   <li>2 bad usage: unknown option, bad option value, unreadable input file</li>
- *   <li>3 this system cannot do it: not root, no AF_XDP or BPF, the interface refuses the XDP mode</li>
+ *   <li>3 this system cannot do it: not root, no AF_XDP or BPF, the interface refuses the XDP mode, a
+ *       tool the command needs is missing</li>
  *   <li>130 interrupted (Ctrl-C)</li>
  * </ul>
  * Errors are one line on stderr; {@code --verbose} adds the stack trace.
@@ -27,6 +28,15 @@ public final class CliErrors {
         private static final long serialVersionUID = 1L;
 
         public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** A tool or package this command needs is not installed: exit code 3, message printed as is. */
+    public static final class MissingException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public MissingException(String message) {
             super(message);
         }
     }
@@ -55,7 +65,7 @@ public final class CliErrors {
     /** The exit code for an exception that ended a command. */
     public static int exitCode(Throwable t) {
         if (t instanceof UsageException || t instanceof IllegalArgumentException) return USAGE;
-        if (t instanceof XdpUnavailableException) return UNAVAILABLE;
+        if (t instanceof XdpUnavailableException || t instanceof MissingException) return UNAVAILABLE;
         if (t instanceof InterruptedException) return INTERRUPTED;
         return FAILURE;
     }

@@ -1,5 +1,6 @@
 package io.xdppacket.cli;
 
+import io.xdppacket.cli.bench.BenchCommand;
 import io.xdppacket.cli.demo.DemoCommand;
 import io.xdppacket.cli.recv.RecvCommand;
 import io.xdppacket.cli.send.SendCommand;
@@ -13,7 +14,7 @@ import java.util.Arrays;
 /** The {@code xdppacket} command. */
 @Command(name = "xdppacket", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Line-rate packet I/O through AF_XDP sockets, in pure Java.",
-        subcommands = {DemoCommand.class, SendCommand.class, RecvCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, SendCommand.class, RecvCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad usage, 3 missing privilege or kernel feature, 130 interrupted."})
 public final class Main implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,

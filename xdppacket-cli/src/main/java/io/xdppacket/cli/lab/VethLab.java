@@ -115,7 +115,7 @@ public final class VethLab implements AutoCloseable {
     }
 
     /** Runs a command and returns its standard output; fails with its standard error. */
-    static String run(String... command) throws IOException {
+    public static String run(String... command) throws IOException {
         Process p = new ProcessBuilder(command).start();
         p.getOutputStream().close();
         byte[] err;

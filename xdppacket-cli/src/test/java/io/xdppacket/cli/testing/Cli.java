@@ -5,8 +5,12 @@ import io.xdppacket.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs the xdppacket command in this JVM, as {@code main} would, and keeps what it printed. */
 public final class Cli {
@@ -67,5 +71,16 @@ public final class Cli {
             }
         });
         return f;
+    }
+
+    /** The error line (first line of stderr) starts with {@code prefix} and has each fragment; no trace. */
+    public static void assertOneLineError(Run r, String prefix, List<String> fragments) {
+        List<String> lines = r.err().lines().toList();
+        assertFalse(lines.isEmpty(), r::toString);
+        String line = lines.getFirst();
+        assertTrue(line.startsWith(prefix), r::toString);
+        for (String f : fragments) assertTrue(line.contains(f), () -> "'" + f + "' missing in: " + line);
+        assertTrue(lines.size() == 1 || lines.size() == 2 && lines.get(1).startsWith("try '"), r::toString);
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r::toString);
     }
 }

@@ -10,9 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static io.xdppacket.cli.testing.Cli.assertOneLineError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every option of {@code send} and {@code recv} with a bad value: exit code 2, nothing on stdout, and
@@ -101,16 +100,5 @@ class BadArgumentsTest {
         assertEquals(CliErrors.USAGE, r.exitCode(), r::toString);
         assertEquals("", r.out(), "nothing on stdout");
         assertOneLineError(r, "xdppacket " + command + ": ", fragments);
-    }
-
-    /** The error line (first line of stderr) starts with {@code prefix} and has each fragment; no trace. */
-    static void assertOneLineError(Cli.Run r, String prefix, List<String> fragments) {
-        List<String> lines = r.err().lines().toList();
-        assertFalse(lines.isEmpty(), r::toString);
-        String line = lines.getFirst();
-        assertTrue(line.startsWith(prefix), r::toString);
-        for (String f : fragments) assertTrue(line.contains(f), () -> "'" + f + "' missing in: " + line);
-        assertTrue(lines.size() == 1 || lines.size() == 2 && lines.get(1).startsWith("try '"), r::toString);
-        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r::toString);
     }
 }

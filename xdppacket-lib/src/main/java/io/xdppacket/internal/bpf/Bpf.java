@@ -479,7 +479,7 @@ public final class Bpf {
     }
 
     /** Closes a map, program or link fd; the object goes away once nothing else holds it. */
-    static void closeFd(int fd) {
+    public static void closeFd(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             // Nothing useful to do about a failing close of an fd we own; EBADF would be our bug.
             Libc.close(Libc.allocateErrno(arena), fd);

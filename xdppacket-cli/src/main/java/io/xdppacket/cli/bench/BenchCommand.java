@@ -1,0 +1,192 @@
+package io.xdppacket.cli.bench;
+
+import io.xdppacket.XdpMode;
+import io.xdppacket.XdpOptions;
+import io.xdppacket.XdpSocket;
+import io.xdppacket.cli.Affinity;
+import io.xdppacket.cli.CliErrors;
+import io.xdppacket.cli.frame.UdpFrameBuilder;
+import io.xdppacket.cli.traffic.StopSignal;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code xdppacket bench}: the seed's performance table, filled in on veth pairs of its own, and
+ * optionally side by side with the C reference.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the seed's performance table on veth pairs of its own, optionally beside C.",
+                "Creates network namespaces joined by veth pairs (1 queue for the single-queue rows, --queues for the others),",
+                "runs the seed's rows 2-11 and prints, for each, packets/s, Mbit/s, CPU time and heap bytes allocated per",
+                "frame. Row 1 is the test environment. Needs root; deletes everything it made, also on Ctrl-C.",
+                "",
+                "Rows: 2 single-queue single-frame send, 3 single-queue batch send, 4 single-queue single-frame receive,",
+                "5 single-queue batch receive, 6 multi-queue send, 7 multi-queue receive (6, 7: XdpMultiQueue's own",
+                "writePacket/zeroCopyReadPacket from one thread), 8 multi-queue single-frame send, 9 multi-queue batch send,",
+                "10 multi-queue single-frame receive, 11 multi-queue batch receive (8-11: a thread per queue).",
+                "Send rows: the peer drops the frames in XDP. Receive rows: a sender of ours feeds the link.",
+                "",
+                "--compare-c builds ../shared/xskref (C, libxdp; needs make, gcc, clang, libxdp-dev, libbpf-dev) and runs it on",
+                "every row it supports at the same time as ours, on a second veth pair, the pairs swapped every round;",
+                "ours/C is the median of the per-round ratios of packets/s."},
+        footer = {"",
+                "Threads: senders on CPU 0 (a thread per queue: spread over the CPUs), receivers on CPU 1; C's processes",
+                "pinned the same way. On veth the peer's receive path runs on the sending CPU.",
+                "",
+                "Exit codes: 0 done; 1 a row failed; 2 bad usage; 3 not root, no AF_XDP, or the C reference cannot be built;",
+                "130 Ctrl-C."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", order = 1,
+            description = "Every row once, for about a second each: checks that everything runs; the rates mean little.")
+    boolean quick;
+
+    @Option(names = "--seconds", paramLabel = "S", order = 2,
+            description = "Measured seconds per round, 0.1..600 (default: 5).")
+    Double seconds;
+
+    @Option(names = "--warmup", paramLabel = "S", order = 3,
+            description = "Unmeasured seconds before each round's window, 0..60 (default: 1).")
+    Double warmup;
+
+    @Option(names = "--rounds", paramLabel = "N", order = 4,
+            description = "Rounds per row, 1..100; the table shows medians (default: 3).")
+    Integer rounds;
+
+    @Option(names = "--rows", paramLabel = "N[,N...]", order = 5, split = ",",
+            description = "Run only these rows (2..11; default: all).")
+    List<Integer> rowNumbers;
+
+    @Option(names = "--size", paramLabel = "BYTES", order = 6, defaultValue = "64",
+            description = "Frame length without FCS, 60..1514 (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--batch", paramLabel = "N", order = 7, defaultValue = "64",
+            description = "Frames per call in the batch rows, per queue in rows 6 and 7's writes, 1..1024 (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--queues", paramLabel = "N", order = 8, defaultValue = "4",
+            description = "Queues in the multi-queue rows, 2..16 (default: ${DEFAULT-VALUE}).")
+    int queues;
+
+    @Option(names = "--mode", paramLabel = "drv|skb", order = 9, defaultValue = "drv",
+            description = "XDP mode of the receiving end's program (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--compare-c", order = 10, description = "Run the C reference (xskref) beside ours and print our/C ratios.")
+    boolean compareC;
+
+    @Option(names = "--xskref", paramLabel = "DIR", order = 11,
+            description = "Where the C reference's sources are (default: $XDPPACKET_XSKREF, else ../shared/xskref beside this repository).")
+    Path xskref;
+
+    @Option(names = "--json", order = 12, description = "Print JSON instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchConfig cfg = validate();
+        List<BenchRow> selected = selectedRows();
+        if (xskref != null && !compareC) throw CliErrors.usage("--xskref " + xskref + ": only with --compare-c");
+        Path cSources = compareC ? CReference.locate(xskref) : null;
+        CliErrors.requireRoot("the bench creates network namespaces and attaches XDP programs");
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CReference c = compareC ? CReference.build(cSources) : null;
+        boolean anySingle = selected.stream().anyMatch(r -> !r.multiQueue);
+        boolean anyMulti = selected.stream().anyMatch(r -> r.multiQueue);
+        int pairs = compareC ? 2 : 1;
+        List<AutoCloseable> made = new ArrayList<>();
+        try (StopSignal stop = StopSignal.install()) {
+            BenchPair[] single = anySingle ? pairs("xpbs", 1, pairs, made) : null;
+            BenchPair[] multi = anyMulti ? pairs("xpbm", queues, pairs, made) : null;
+            BenchPair any = single != null ? single[0] : multi[0];
+            Environment env = Environment.of(any);
+            int txBudget = probeTxBudget(any);
+            RowRunner runner = new RowRunner(cfg, c, stop);
+            List<RowResult> results = new ArrayList<>();
+            for (BenchRow row : selected) {
+                if (!json) err.printf(Locale.ROOT, "bench: row %d, %s ...%n", row.number, row.title);
+                try {
+                    results.add(new RowResult(row, runner.run(row, row.multiQueue ? multi : single)));
+                } catch (RowRunner.Interrupted e) {
+                    err.println("bench: interrupted");
+                    return CliErrors.INTERRUPTED;
+                }
+            }
+            BenchReport report = new BenchReport(env, cfg, txBudget, c != null, results);
+            if (json) report.printJson(out);
+            else report.printTable(out);
+            return CliErrors.OK;
+        } finally {
+            for (int i = made.size() - 1; i >= 0; i--) made.get(i).close();
+        }
+    }
+
+    private BenchConfig validate() {
+        XdpMode xdpMode = CliErrors.xdpMode(mode);
+        if (size < UdpFrameBuilder.MIN_FRAME_LENGTH || size > UdpFrameBuilder.MAX_FRAME_LENGTH) {
+            throw CliErrors.usage("--size " + size + ": must be between " + UdpFrameBuilder.MIN_FRAME_LENGTH + " and "
+                    + UdpFrameBuilder.MAX_FRAME_LENGTH);
+        }
+        if (batch < 1 || batch > 1024) throw CliErrors.usage("--batch " + batch + ": must be between 1 and 1024");
+        if (queues < 2 || queues > 16) throw CliErrors.usage("--queues " + queues + ": must be between 2 and 16");
+        if (quick) {
+            if (seconds != null || warmup != null || rounds != null) {
+                throw CliErrors.usage("--quick sets its own timing: leave out --seconds, --warmup and --rounds");
+            }
+            return BenchConfig.quick(size, batch, queues, xdpMode);
+        }
+        double s = seconds == null ? 5 : seconds, w = warmup == null ? 1 : warmup;
+        int n = rounds == null ? 3 : rounds;
+        if (!(s >= 0.1 && s <= 600)) throw CliErrors.usage("--seconds " + s + ": must be between 0.1 and 600");
+        if (!(w >= 0 && w <= 60)) throw CliErrors.usage("--warmup " + w + ": must be between 0 and 60");
+        if (n < 1 || n > 100) throw CliErrors.usage("--rounds " + n + ": must be between 1 and 100");
+        // The tail keeps both sides running after the window, so that C's own window (by its clock) never sees the other stop.
+        return new BenchConfig((long) (w * 1e9), (long) (s * 1e9), 1_000_000_000L, n, size, batch, queues,
+                xdpMode, 0, Affinity.CPUS > 1 ? 1 : 0);
+    }
+
+    private List<BenchRow> selectedRows() {
+        if (rowNumbers == null || rowNumbers.isEmpty()) return BenchRow.all();
+        List<BenchRow> rows = new ArrayList<>();
+        for (int n : rowNumbers) {
+            try {
+                BenchRow r = BenchRow.byNumber(n);
+                if (!rows.contains(r)) rows.add(r);
+            } catch (IllegalArgumentException e) {
+                throw CliErrors.usage("--rows " + n + ": " + e.getMessage());
+            }
+        }
+        rows.sort(null);
+        return rows;
+    }
+
+    private static BenchPair[] pairs(String prefix, int queues, int count, List<AutoCloseable> made) throws Exception {
+        BenchPair[] p = new BenchPair[count];
+        for (int i = 0; i < count; i++) {
+            p[i] = BenchPair.create(prefix + (i + 1), queues);
+            made.add(p[i]);
+        }
+        return p;
+    }
+
+    /** The copy-mode TX budget our sockets get on this kernel (auto), which C is given too. */
+    private static int probeTxBudget(BenchPair pair) throws Exception {
+        XdpOptions o = XdpOptions.builder().receive(false).ringSize(2048).numFrames(2048).networkNamespace(pair.nsA()).build();
+        try (XdpSocket s = XdpSocket.open(pair.ifA(), o)) {
+            return s.txBudget();
+        }
+    }
+}

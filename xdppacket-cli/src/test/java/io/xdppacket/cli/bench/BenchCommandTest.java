@@ -1,0 +1,114 @@
+package io.xdppacket.cli.bench;
+
+import io.xdppacket.cli.CliErrors;
+import io.xdppacket.cli.testing.Cli;
+import io.xdppacket.testing.Privileged;
+import io.xdppacket.testing.Tools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code bench --quick}: the seed's table, every row, on veth pairs the bench makes itself. Checks the
+ * structure and that frames really moved (every rate above zero, every frame accounted for), never
+ * the speed. The JSON is read by Python's json module, not by us.
+ */
+class BenchCommandTest {
+    /** Prints one line per row of the bench's JSON, and the environment; fails on anything malformed. */
+    private static final String READ_JSON = String.join("\n",
+            "import json, sys",
+            "d = json.load(open(sys.argv[1]))",
+            "e = d['environment']",
+            "print('env', all(isinstance(e[k], str) and e[k] for k in ('cpu', 'kernel', 'nic', 'jdk', 'memory')), e['cpus'])",
+            "for r in d['rows']:",
+            "    o = r['ours']",
+            "    print('row', r['row'], r['direction'], r['queues'], o['pps'], o['mbps'], o['cpu_ns_per_frame'],",
+            "          o['alloc_bytes_per_frame'], r['accounted'], r['c'] is not None, r['ratio'])");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Privileged(tools = {"ip", "ethtool", Tools.PYTHON})
+    void quickRunFillsEveryRowOfTheSeedsTable() throws Exception {
+        Cli.Run r = Cli.run("bench", "--quick", "--json");
+        assertEquals(CliErrors.OK, r.exitCode(), r::toString);
+        Map<Integer, String[]> rows = readJson(r.out());
+        assertEquals(List.of(2, 3, 4, 5, 6, 7, 8, 9, 10, 11), rows.keySet().stream().sorted().toList(), r::toString);
+        for (var e : rows.entrySet()) {
+            String[] f = e.getValue();
+            int row = e.getKey();
+            assertEquals(row <= 5 ? "1" : "4", f[3], "queues of row " + row);
+            assertEquals(row == 4 || row == 5 || row == 7 || row >= 10 ? "receive" : "send", f[2], "direction of row " + row);
+            assertTrue(Double.parseDouble(f[4]) > 0, "row " + row + " moved frames: " + String.join(" ", f));
+            assertTrue(Double.parseDouble(f[5]) > 0, "row " + row + " Mbit/s");
+            assertTrue(Double.parseDouble(f[6]) > 0, "row " + row + " CPU time per frame");
+            assertTrue(Double.parseDouble(f[7]) >= 0, "row " + row + " allocation per frame");
+            assertEquals("True", f[8], "row " + row + ": every frame offered was received or counted as dropped");
+            assertEquals("False", f[9], "no C figures without --compare-c");
+        }
+    }
+
+    @Test
+    @Privileged(tools = {"ip", "ethtool"})
+    void tableShowsTheEnvironmentAndTheChosenRows() {
+        Cli.Run r = Cli.run("bench", "--quick", "--rows", "7,3");
+        assertEquals(CliErrors.OK, r.exitCode(), r::toString);
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+1\\s+test environment\\s+CPU: .+; kernel: Linux .+; NIC: veth .+; JDK: .+")), r::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+3\\s+single-queue batch send\\s+[\\d,]+\\s+[\\d.]+\\s.*")), r::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+7\\s+multi-queue receive\\s+[\\d,]+\\s+[\\d.]+\\s.*")), r::toString);
+        assertFalse(lines.stream().anyMatch(l -> l.matches("\\s+5\\s+.*")), "only the rows asked for: " + r);
+        assertFalse(r.out().contains("warning"), r::toString);
+    }
+
+    /** With the C reference's sources at hand (../shared/xskref) and its build tools: C runs beside ours. */
+    @Test
+    @Privileged(tools = {"ip", "ethtool", "make", "clang", Tools.PYTHON})
+    void compareCRunsTheReferenceOnTheRowsItSupports() throws Exception {
+        Path sources = Path.of(System.getProperty("user.dir")).resolve("../../shared/xskref").normalize();
+        assumeTrue(Files.isRegularFile(sources.resolve("xskbench.c")), "no C reference sources at " + sources);
+        assumeTrue(Files.exists(Path.of("/usr/include/xdp/xsk.h")), "libxdp-dev is not installed");
+        Cli.Run r = Cli.run("bench", "--quick", "--json", "--compare-c", "--xskref", sources.toString(), "--rows", "3,5,6");
+        assertEquals(CliErrors.OK, r.exitCode(), r::toString);
+        Map<Integer, String[]> rows = readJson(r.out());
+        assertEquals("True", rows.get(3)[9], "C ran row 3: " + r);
+        assertTrue(Double.parseDouble(rows.get(3)[10]) > 0, "a ratio for row 3: " + r);
+        assertEquals("True", rows.get(5)[9], "C ran row 5: " + r);
+        assertEquals("False", rows.get(6)[9], "C has no row 6: " + r);
+    }
+
+    /** Row number to the fields of its line (see {@link #READ_JSON}); also checks the environment line. */
+    private Map<Integer, String[]> readJson(String json) throws Exception {
+        Path file = dir.resolve("bench.json");
+        Files.writeString(file, json);
+        Tools.Result py = Tools.run(List.of(Tools.PYTHON, "-c", READ_JSON, file.toString()));
+        assertEquals(0, py.exitCode(), () -> "python could not read the JSON: " + py.stderr() + "\n" + json);
+        Map<Integer, String[]> rows = new HashMap<>();
+        Pattern env = Pattern.compile("env True (\\d+)");
+        boolean envSeen = false;
+        for (String line : py.stdout().lines().toList()) {
+            Matcher m = env.matcher(line);
+            if (m.matches()) {
+                envSeen = Integer.parseInt(m.group(1)) > 0;
+            } else if (line.startsWith("row ")) {
+                String[] f = line.split(" ");
+                rows.put(Integer.parseInt(f[1]), f);
+            }
+        }
+        assertTrue(envSeen, "environment with CPU, kernel, NIC, JDK: " + py.stdout());
+        return rows;
+    }
+}
