@@ -124,20 +124,24 @@ public final class XdpMultiQueue implements AutoCloseable {
      * @throws XdpUnavailableException not Linux, no AF_XDP or BPF, missing privilege, or the interface
      *         refuses the XDP mode
      * @throws XdpException no such interface, {@code queueCount} above the interface's RX queues in use
-     *         (the message says how to see and raise them), a queue busy, or another kernel refusal
+     *         (TX queues for a send-only set, {@code receive(false)}; the message says how to see and
+     *         raise them), a queue busy, or another kernel refusal
      */
     public static XdpMultiQueue open(String ifname, XdpOptions options) throws XdpException {
         if (options == null) throw new NullPointerException("options");
         XdpSocket.Platform.check();
         try (NetNs ns = options.networkNamespace() == null ? null : NetNs.enter(options.networkNamespace())) {
             int ifindex = NetDevice.ifindex(ifname);
-            int available = NetDevice.rxQueueCount(ifname);
+            // A send-only set sends through TX queues and receives on none: its limit is the TX queues.
+            String kind = options.receive() ? "RX" : "TX";
+            int available = options.receive() ? NetDevice.rxQueueCount(ifname) : NetDevice.txQueueCount(ifname);
             if (options.queueCount() > available) {
                 throw new XdpException("queueCount = " + options.queueCount() + ", but " + ifname + " has " + available
-                        + " RX queue" + (available == 1 ? "" : "s") + " in use; XdpMultiQueue binds one socket to each queue "
+                        + " " + kind + " queue" + (available == 1 ? "" : "s") + " in use; XdpMultiQueue binds one socket to each queue "
                         + "[0, queueCount). See them with 'ethtool -l " + ifname + "' (or ls /sys/class/net/" + ifname
-                        + "/queues), raise them with 'ethtool -L " + ifname + " combined N' (or rx N) up to the driver's "
-                        + "maximum; a veth gets its queues when created: ip link add ... numrxqueues N numtxqueues N, on both ends");
+                        + "/queues), raise them with 'ethtool -L " + ifname + " combined N' (or " + kind.toLowerCase(java.util.Locale.ROOT)
+                        + " N) up to the driver's maximum; a veth gets its queues when created: ip link add ... numrxqueues N"
+                        + " numtxqueues N, on both ends");
             }
             return openQueues(ifname, ifindex, options);
         }
