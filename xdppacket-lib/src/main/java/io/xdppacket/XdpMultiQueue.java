@@ -437,9 +437,39 @@ public final class XdpMultiQueue implements AutoCloseable {
      */
     public int writePacket(List<byte[]> frames) throws XdpException {
         life.ensureOpen();
-        int total = frames.size();
-        for (int i = 0; i < total; i++) {
-            byte[] f = frames.get(i);
+        return writeChunks(null, frames, 0, frames.size());
+    }
+
+    /** {@link #writePacket(List)} for an array (not copied). */
+    public int writePacket(byte[][] frames) throws XdpException {
+        return writePacket(frames, 0, frames.length);
+    }
+
+    /**
+     * {@link #writePacket(List)} for {@code frames[from .. from+count)}, without wrapping the array in
+     * a list: for a loop that refills one array of frames and writes it again and again, this
+     * allocates nothing. The range is cut into chunks exactly as a list of those {@code count}
+     * frames would be. Counts are relative to {@code from}: the return value, and
+     * {@link XdpPartialWriteException#written()} on a failure, say that {@code frames[from .. from+n)}
+     * were taken and nothing from {@code frames[from+n]} on; so a caller that retries continues at
+     * {@code from + n}.
+     *
+     * @return frames taken from {@code from} on: {@code count}, or fewer only in NONBLOCK mode (a prefix of the range)
+     * @throws IndexOutOfBoundsException if the range is not inside the array
+     */
+    public int writePacket(byte[][] frames, int from, int count) throws XdpException {
+        life.ensureOpen();
+        Objects.checkFromIndexSize(from, count, frames.length);
+        return writeChunks(frames, null, from, count);
+    }
+
+    /**
+     * The one write path, over an array or (if {@code array} is null) a list, as in the per-socket
+     * batch write; the array-or-list test is loop-invariant, so the JIT unswitches it.
+     */
+    private int writeChunks(byte[][] array, List<byte[]> list, int from, int total) throws XdpException {
+        for (int i = from; i < from + total; i++) {
+            byte[] f = array != null ? array[i] : list.get(i);
             if (f == null) throw new NullPointerException("frame " + i + " is null");
             members[0].checkFrameLength(f.length);  // same options, same limit on every queue
         }
@@ -452,7 +482,9 @@ public final class XdpMultiQueue implements AutoCloseable {
             if (count == 0) break;
             int taken;
             try {
-                taken = members[q].writePackets(frames, written, count);
+                taken = array != null
+                        ? members[q].writePackets(array, from + written, count)
+                        : members[q].writePackets(list, from + written, count);
             } catch (XdpException e) {
                 XdpPartialWriteException partial = new XdpPartialWriteException(written, q, e);
                 if (!life.isClosed()) throw partial;
@@ -465,11 +497,6 @@ public final class XdpMultiQueue implements AutoCloseable {
             if (taken < count) break;  // NONBLOCK timeout: later chunks would break the prefix
         }
         return written;
-    }
-
-    /** {@link #writePacket(List)} for an array (not copied). */
-    public int writePacket(byte[][] frames) throws XdpException {
-        return writePacket(Arrays.asList(frames));
     }
 
     // ---- state -------------------------------------------------------------------------------------
