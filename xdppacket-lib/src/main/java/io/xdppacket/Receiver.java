@@ -198,6 +198,38 @@ final class Receiver {
         return false;
     }
 
+    /**
+     * Takes up to {@code max} frames that are there, without waiting, into the views
+     * {@code batch.packets[at .. at+max)}; returns how many. They are held until the next
+     * {@link #releaseHeld}, which clears the whole of {@code batch}: this socket's frames may sit
+     * anywhere in it, several of them, between other sockets' frames, so no single remembered view
+     * (as {@link #heldPacket} is for {@link #tryReadOne}) would cover them. Clearing other sockets'
+     * views too is harmless: it only ends their visibility early, never shows a recycled frame.
+     * The caller releases before a round of these, as for {@link #tryReadOne}.
+     */
+    int tryReadInto(PacketBatch batch, int at, int max) {
+        int n = peekStamped(max);
+        if (n == 0) return 0;
+        Packet[] views = batch.packets;
+        int start = rx.consumedStart() - n;
+        long now = seenAt;
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            long addr = rx.address(start + i);
+            int len = rx.length(start + i);
+            if (!valid(addr, len)) continue;
+            Packet p = views[at + k++];
+            p.point(umem, addr, len);
+            p.info().set(now, len, len, ifindex, queue);
+            held[heldCount++] = addr & frameMask;
+            bytes += len;
+        }
+        rx.release(n);
+        packets += k;
+        if (k > 0) heldBatch = batch;
+        return k;
+    }
+
     /** Copies one frame, if one is there, into a new array without waiting; {@code null} if none. */
     byte[] tryReadCopy(PacketInfo info) {
         while (peekStamped(1) > 0) {
@@ -218,6 +250,21 @@ final class Receiver {
         int n = rx.available(1);
         if (fresh && n > 0) seenAt = wallClockNanos();
         return n > 0;
+    }
+
+    /**
+     * Frames in the RX ring now, counted without taking them (for tests and tools: a test that must
+     * know every queue's frames are there before it reads). Peeks the cached entries and then the
+     * kernel's index, and puts all of them back.
+     */
+    int framesReady() {
+        if (!receiving) throw sendOnly();
+        boolean fresh = rx.cachedEntries() == 0;
+        int cached = rx.peek(Integer.MAX_VALUE);
+        int arrived = rx.peek(Integer.MAX_VALUE);  // the cache is empty now: this one reads the kernel's index
+        rx.cancel(cached + arrived);
+        if (fresh && cached + arrived > 0) seenAt = wallClockNanos();
+        return cached + arrived;
     }
 
     /** What a read does before it sleeps: every free frame back on FILL, and a kick if the kernel asked. */

@@ -44,8 +44,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p><b>Two ways to use it.</b> The fast one: take {@link #sockets()} and give each its own thread
  * (or two: one reading, one writing), with the whole single-queue API. The convenient one: this
  * class's own reads and writes from one thread, which try every queue: {@link #zeroCopyReadPacket}
- * and {@link #readPacket()} return one frame from each queue that has one, and {@link #writePacket}
- * spreads a list of frames over the queues.
+ * and {@link #readPacket()} return one frame from each queue that has one,
+ * {@link #zeroCopyReadPackets} fills a whole batch from all queues, fairly, and {@link #writePacket}
+ * spreads a list or an array range of frames over the queues. A one-thread loop of
+ * {@code zeroCopyReadPackets} and {@link #writePacket(byte[][], int, int)} allocates nothing.
  *
  * <p><b>Threads.</b> Every ring is single-producer/single-consumer, so each socket has at most one
  * reading thread and at most one writing thread at a time. This class's reads are the reading
@@ -93,6 +95,8 @@ public final class XdpMultiQueue implements AutoCloseable {
 
     // Reading thread only.
     private PacketBatch heldBatch;
+    /** The queue {@link #zeroCopyReadPackets} serves first next time. */
+    private int firstQueue;
     private final byte[][] copies;
 
     private XdpMultiQueue(String ifname, int ifindex, XdpOptions options, Lifecycle life, XdpSocket[] members,
@@ -124,20 +128,24 @@ public final class XdpMultiQueue implements AutoCloseable {
      * @throws XdpUnavailableException not Linux, no AF_XDP or BPF, missing privilege, or the interface
      *         refuses the XDP mode
      * @throws XdpException no such interface, {@code queueCount} above the interface's RX queues in use
-     *         (the message says how to see and raise them), a queue busy, or another kernel refusal
+     *         (TX queues for a send-only set, {@code receive(false)}; the message says how to see and
+     *         raise them), a queue busy, or another kernel refusal
      */
     public static XdpMultiQueue open(String ifname, XdpOptions options) throws XdpException {
         if (options == null) throw new NullPointerException("options");
         XdpSocket.Platform.check();
         try (NetNs ns = options.networkNamespace() == null ? null : NetNs.enter(options.networkNamespace())) {
             int ifindex = NetDevice.ifindex(ifname);
-            int available = NetDevice.rxQueueCount(ifname);
+            // A send-only set sends through TX queues and receives on none: its limit is the TX queues.
+            String kind = options.receive() ? "RX" : "TX";
+            int available = options.receive() ? NetDevice.rxQueueCount(ifname) : NetDevice.txQueueCount(ifname);
             if (options.queueCount() > available) {
                 throw new XdpException("queueCount = " + options.queueCount() + ", but " + ifname + " has " + available
-                        + " RX queue" + (available == 1 ? "" : "s") + " in use; XdpMultiQueue binds one socket to each queue "
+                        + " " + kind + " queue" + (available == 1 ? "" : "s") + " in use; XdpMultiQueue binds one socket to each queue "
                         + "[0, queueCount). See them with 'ethtool -l " + ifname + "' (or ls /sys/class/net/" + ifname
-                        + "/queues), raise them with 'ethtool -L " + ifname + " combined N' (or rx N) up to the driver's "
-                        + "maximum; a veth gets its queues when created: ip link add ... numrxqueues N numtxqueues N, on both ends");
+                        + "/queues), raise them with 'ethtool -L " + ifname + " combined N' (or " + kind.toLowerCase(java.util.Locale.ROOT)
+                        + " N) up to the driver's maximum; a veth gets its queues when created: ip link add ... numrxqueues N"
+                        + " numtxqueues N, on both ends");
             }
             return openQueues(ifname, ifindex, options);
         }
@@ -248,6 +256,89 @@ public final class XdpMultiQueue implements AutoCloseable {
     }
 
     /**
+     * Reads up to {@code batch.capacity()} frames in place from all queues together: the one-thread
+     * counterpart of {@link XdpSocket#zeroCopyReadPackets}, for a loop that serves every queue. Each
+     * frame's {@link Packet#info()} says which queue it came from. Allocates nothing.
+     *
+     * <p>Fair: every queue that has frames gets a share of the batch ({@code capacity / queueCount},
+     * at least one) before any gets more; room left over then goes to the queues that filled their
+     * share, taking what each has. The queue that goes first moves on by one queue after each read, so
+     * with a batch smaller than the number of busy queues none starves. Frames of one queue keep their
+     * order; frames of different queues interleave, by share, not by arrival time (each frame's
+     * timestamp is its own queue's).
+     *
+     * <p>Waits as {@link #zeroCopyReadPacket} does: BLOCK mode until at least one queue has a frame,
+     * NONBLOCK mode at most one {@code pollTimeout} in total (one {@code ppoll} over all queues). The
+     * views stay valid until the next read here or {@link #release()}; a read on one of
+     * {@link #sockets()} in between also ends them (see the class comment on mixing the two). Queues
+     * whose socket was closed on its own are skipped.
+     *
+     * @return frames read (also {@code batch.size()}); 0 in NONBLOCK mode when none arrived in time
+     * @throws XdpClosedException if this set, or every one of its sockets, is closed
+     */
+    public int zeroCopyReadPackets(PacketBatch batch) throws XdpException {
+        life.ensureOpen();
+        try {
+            releaseAll();
+            long deadline = block ? 0 : System.nanoTime() + pollTimeoutNanos;
+            while (true) {
+                int k = takeFairly(batch);
+                if (k > 0) {
+                    batch.size = k;
+                    heldBatch = batch;
+                    return k;
+                }
+                if (!awaitAny(deadline)) return 0;
+            }
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    /**
+     * One non-waiting round of {@link #zeroCopyReadPackets}: a share for each queue in turn, from
+     * {@link #firstQueue}, then the rest of the batch to the queues that may have more.
+     */
+    private int takeFairly(PacketBatch batch) {
+        int n = members.length;
+        int capacity = batch.capacity();
+        int share = Math.max(1, capacity / n);
+        int start = firstQueue;
+        int k = 0;
+        int last = start;      // the last queue the first round took from
+        boolean more = false;  // some queue filled its share, so it may have frames left
+        int visited = 0;
+        for (; visited < n && k < capacity; visited++) {
+            int q = start + visited < n ? start + visited : start + visited - n;
+            int got = take(q, batch, k, Math.min(share, capacity - k));
+            if (got == 0) continue;
+            k += got;
+            last = q;
+            if (got == share) more = true;
+        }
+        // The batch filled up before every queue had its turn: the ones left out go first next time.
+        // Otherwise the first place, and with it the leftover room, moves on by one queue.
+        int after = visited < n ? last + 1 : start + 1;
+        firstQueue = after < n ? after : 0;
+        for (int i = 0; more && i < n && k < capacity; i++) {
+            int q = start + i < n ? start + i : start + i - n;
+            k += take(q, batch, k, capacity - k);
+        }
+        return k;
+    }
+
+    /** Up to {@code max} frames of queue {@code q} into the batch at {@code at}; 0 if it has none or its socket is closed. */
+    private int take(int q, PacketBatch batch, int at, int max) {
+        if (members[q].isClosed()) return 0;
+        try {
+            return receivers[q].tryReadInto(batch, at, max);
+        } catch (RuntimeException e) {
+            if (!members[q].isClosed()) throw e;  // else: closed under us, skip it
+            return 0;
+        }
+    }
+
+    /**
      * Tries one frame from each queue, copied (the seed's {@code ReadPacket}): one new array per
      * queue that has a frame, in queue order. Waits as {@link #zeroCopyReadPacket} does.
      *
@@ -296,7 +387,10 @@ public final class XdpMultiQueue implements AutoCloseable {
         }
     }
 
-    /** Gives the frames of the last {@link #zeroCopyReadPacket} back to the kernel now, instead of at the next read. */
+    /**
+     * Gives the frames of the last {@link #zeroCopyReadPacket} or {@link #zeroCopyReadPackets} back
+     * to the kernel now, instead of at the next read.
+     */
     public void release() throws XdpException {
         life.ensureOpen();
         try {
@@ -313,7 +407,7 @@ public final class XdpMultiQueue implements AutoCloseable {
         return info;
     }
 
-    /** Releases every queue's held frame before a new round: see {@link Receiver#tryReadOne}. */
+    /** Releases every queue's held frames before a new round: see {@link Receiver#tryReadOne} and {@link Receiver#tryReadInto}. */
     private void releaseAll() {
         for (int q = 0; q < members.length; q++) {
             if (members[q].isClosed()) continue;
@@ -433,9 +527,39 @@ public final class XdpMultiQueue implements AutoCloseable {
      */
     public int writePacket(List<byte[]> frames) throws XdpException {
         life.ensureOpen();
-        int total = frames.size();
-        for (int i = 0; i < total; i++) {
-            byte[] f = frames.get(i);
+        return writeChunks(null, frames, 0, frames.size());
+    }
+
+    /** {@link #writePacket(List)} for an array (not copied). */
+    public int writePacket(byte[][] frames) throws XdpException {
+        return writePacket(frames, 0, frames.length);
+    }
+
+    /**
+     * {@link #writePacket(List)} for {@code frames[from .. from+count)}, without wrapping the array in
+     * a list: for a loop that refills one array of frames and writes it again and again, this
+     * allocates nothing. The range is cut into chunks exactly as a list of those {@code count}
+     * frames would be. Counts are relative to {@code from}: the return value, and
+     * {@link XdpPartialWriteException#written()} on a failure, say that {@code frames[from .. from+n)}
+     * were taken and nothing from {@code frames[from+n]} on; so a caller that retries continues at
+     * {@code from + n}.
+     *
+     * @return frames taken from {@code from} on: {@code count}, or fewer only in NONBLOCK mode (a prefix of the range)
+     * @throws IndexOutOfBoundsException if the range is not inside the array
+     */
+    public int writePacket(byte[][] frames, int from, int count) throws XdpException {
+        life.ensureOpen();
+        Objects.checkFromIndexSize(from, count, frames.length);
+        return writeChunks(frames, null, from, count);
+    }
+
+    /**
+     * The one write path, over an array or (if {@code array} is null) a list, as in the per-socket
+     * batch write; the array-or-list test is loop-invariant, so the JIT unswitches it.
+     */
+    private int writeChunks(byte[][] array, List<byte[]> list, int from, int total) throws XdpException {
+        for (int i = from; i < from + total; i++) {
+            byte[] f = array != null ? array[i] : list.get(i);
             if (f == null) throw new NullPointerException("frame " + i + " is null");
             members[0].checkFrameLength(f.length);  // same options, same limit on every queue
         }
@@ -448,7 +572,9 @@ public final class XdpMultiQueue implements AutoCloseable {
             if (count == 0) break;
             int taken;
             try {
-                taken = members[q].writePackets(frames, written, count);
+                taken = array != null
+                        ? members[q].writePackets(array, from + written, count)
+                        : members[q].writePackets(list, from + written, count);
             } catch (XdpException e) {
                 XdpPartialWriteException partial = new XdpPartialWriteException(written, q, e);
                 if (!life.isClosed()) throw partial;
@@ -461,11 +587,6 @@ public final class XdpMultiQueue implements AutoCloseable {
             if (taken < count) break;  // NONBLOCK timeout: later chunks would break the prefix
         }
         return written;
-    }
-
-    /** {@link #writePacket(List)} for an array (not copied). */
-    public int writePacket(byte[][] frames) throws XdpException {
-        return writePacket(Arrays.asList(frames));
     }
 
     // ---- state -------------------------------------------------------------------------------------

@@ -4,9 +4,11 @@ package io.xdppacket;
  * A multi-queue write ({@link XdpMultiQueue#writePacket(java.util.List)}) failed on one queue after
  * some frames were taken: the seed's "count sent so far plus the error", as one exception.
  *
- * <p>{@link #written()} is a prefix: frames {@code [0, written())} of the caller's list were taken
- * (posted to their queue's TX ring, and sent unless the driver drops them, see
- * {@link XdpStats#txDropped()}); no frame from {@code written()} on was. The failing queue's own
+ * <p>{@link #written()} is a prefix, counted from the first frame of the write: frames
+ * {@code [0, written())} of the caller's list were taken — posted to their queue's TX ring, and
+ * sent unless the driver drops them, see {@link XdpStats#txDropped()} — and none from
+ * {@code written()} on. For the array range of {@link XdpMultiQueue#writePacket(byte[][], int, int)}
+ * the count is relative to {@code from}: {@code frames[from .. from+written())} were taken. The failing queue's own
  * error is the {@linkplain #getCause() cause}, for example an {@link XdpClosedException} when that
  * queue's socket was closed, or an {@link XdpException} with the errno of a failed kick. When the
  * whole {@link XdpMultiQueue} is closed during the write, the write throws {@link XdpClosedException}
@@ -19,7 +21,7 @@ public final class XdpPartialWriteException extends XdpException {
     private final int queueId;
 
     /**
-     * @param written frames of the list taken before the failure
+     * @param written frames of the write taken before the failure, counted from its first
      * @param queueId the queue whose write failed
      * @param cause that queue's error
      */
@@ -29,7 +31,7 @@ public final class XdpPartialWriteException extends XdpException {
         this.queueId = queueId;
     }
 
-    /** Frames taken before the failure: the list's first {@code written()}, none after. */
+    /** Frames taken before the failure: the write's first {@code written()}, none after. */
     public int written() {
         return written;
     }

@@ -29,7 +29,7 @@ class XdpMultiQueueFlowTest {
     private static final int QUEUES = 4;
     private static final int FRAMES = 600;
     /** Where the sequence number sits: after Ethernet (14), IPv4 (20) and UDP (8) headers. */
-    private static final int SEQ_OFFSET = 42;
+    static final int SEQ_OFFSET = 42;
 
     /**
      * Ethernet/IPv4/UDP frames of 64 flows (source address and both ports vary; 198.18.0.0/15 only),
@@ -178,7 +178,7 @@ class XdpMultiQueueFlowTest {
     }
 
     /** Sends {@code n} frames with scapy from the A side to B's MAC; returns them by index. */
-    private static List<byte[]> sendWithScapy(VethPair veth, int n) {
+    static List<byte[]> sendWithScapy(VethPair veth, int n) {
         var result = Tools.run(List.of("ip", "netns", "exec", veth.nsA(), Tools.PYTHON, "-c", SENDER,
                 veth.ifA(), HexFormat.ofDelimiter(":").formatHex(veth.macB()), Integer.toString(n)))
                 .orThrow(List.of("scapy sender"));

@@ -203,6 +203,26 @@ class XdpMultiQueueLifecycleTest {
         }
     }
 
+    /** A send-only set binds to TX queues: its limit is the TX queues in use, not the RX queues. */
+    @Test
+    @Privileged(tools = {"ip", "ethtool"})
+    void aSendOnlySetIsCheckedAgainstTheTxQueues() throws Exception {
+        try (VethPair veth = VethPair.create(QUEUES, 1500)) {
+            io.xdppacket.testing.Tools.run("ip", "netns", "exec", veth.nsA(), "ethtool", "-L", veth.ifA(), "tx", "2");
+            XdpOptions sendOnly = XdpOptions.builder().queueCount(3).receive(false).networkNamespace(veth.nsA()).build();
+            XdpException e = assertThrows(XdpException.class, () -> XdpMultiQueue.open(veth.ifA(), sendOnly));
+            assertTrue(e.getMessage().contains("queueCount = 3") && e.getMessage().contains(veth.ifA() + " has 2 TX queues"),
+                    e.getMessage());
+            try (XdpMultiQueue two = XdpMultiQueue.open(veth.ifA(), sendOnly.toBuilder().queueCount(2).build())) {
+                assertEquals(2, two.queueCount());
+            }
+            // A receiving set on the same interface counts its RX queues, still 4: 3 is fine.
+            try (XdpMultiQueue three = XdpMultiQueue.open(veth.ifA(), sendOnly.toBuilder().receive(true).build())) {
+                assertEquals(3, three.queueCount());
+            }
+        }
+    }
+
     /** The attach fails after every socket is open (native XDP refuses MTU 9000): all of them are released. */
     @Test
     void aFailedOpenReleasesEverythingItCreated() throws Exception {

@@ -135,6 +135,47 @@ class XdpMultiQueueLoadTest {
         }
     }
 
+    /**
+     * The same for the batch API a one-thread loop over all queues uses: writePacket of an array
+     * range, zeroCopyReadPackets into a reused batch of 64. Below one byte per frame in the best of
+     * the last 100 rounds.
+     */
+    @Test
+    void theBatchReadAndTheRangedWriteAllocateNothingPerFrame() throws Exception {
+        int perRound = 512;
+        try (VethPair veth = VethPair.create(QUEUES, 1500)) {
+            XdpOptions base = XdpOptions.builder().queueCount(QUEUES).ioMode(IoMode.NONBLOCK).pollTimeout(Duration.ofMillis(1)).build();
+            try (XdpMultiQueue rx = XdpMultiQueue.open(veth.ifB(), base.toBuilder().networkNamespace(veth.nsB()).build());
+                 XdpMultiQueue tx = XdpMultiQueue.open(veth.ifA(), base.toBuilder().receive(false).networkNamespace(veth.nsA()).build())) {
+                // The range starts at 3: frames outside it must not be touched (the nulls would throw).
+                byte[][] frames = new byte[perRound + 5][];
+                List<byte[]> made = Frames.randomFrames(veth.macB(), veth.macA(), perRound, FRAME_LENGTH, FRAME_LENGTH, 7);
+                for (int i = 0; i < perRound; i++) frames[3 + i] = made.get(i);
+                PacketBatch batch = new PacketBatch(64);
+                long best = Long.MAX_VALUE;
+                long checksum = 0;
+                long overhead = -Allocations.current() + Allocations.current();
+                int rounds = 1500;
+                for (int round = 0; round < rounds; round++) {
+                    long before = Allocations.current();
+                    assertEquals(perRound, tx.writePacket(frames, 3, perRound));
+                    long deadline = System.nanoTime() + 10_000_000_000L;
+                    for (int got = 0; got < perRound; ) {
+                        int k = rx.zeroCopyReadPackets(batch);
+                        for (int i = 0; i < k; i++) checksum += batch.get(i).getInt(Frames.SEQUENCE_OFFSET);
+                        got += k;
+                        if (k == 0 && System.nanoTime() > deadline) fail("round " + round + ": received " + got + " of " + perRound);
+                    }
+                    long allocated = Allocations.current() - before - overhead;
+                    if (round >= rounds - 100) best = Math.min(best, allocated);
+                }
+                assertEquals((long) rounds * perRound * (perRound - 1) / 2, checksum, "every frame read once");
+                assertEquals((long) rounds * perRound, rx.stats().total().rxPackets());
+                assertTrue(best < perRound, "bytes allocated for " + perRound + " frames written and read: " + best);
+            }
+        }
+    }
+
     /** How many frames each queue gets: writePacket gives queue q the q-th contiguous chunk of each batch. */
     private static int[] expectedPerQueue() {
         int[] perQueue = new int[QUEUES];

@@ -85,7 +85,7 @@ class XdpMultiQueueWriteTest {
     }
 
     /** Reads {@code expected} from {@code s} in order, byte-identical, and then nothing more for a short while. */
-    private static void assertReceivesExactly(XdpSocket s, List<byte[]> expected) throws Exception {
+    static void assertReceivesExactly(XdpSocket s, List<byte[]> expected) throws Exception {
         PacketInfo info = new PacketInfo();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (int i = 0; i < expected.size(); ) {

@@ -1,5 +1,6 @@
 package io.xdppacket.cli.recv;
 
+import io.xdppacket.XdpMultiQueueStats;
 import io.xdppacket.XdpOptions;
 import io.xdppacket.XdpStats;
 import io.xdppacket.cli.CliErrors;
@@ -28,13 +29,17 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code xdppacket recv IFACE}: frames from queue 0 of IFACE, counted and optionally written to a capture file. */
+/** {@code xdppacket recv IFACE}: frames from queue 0 of IFACE, or of several queues, counted and optionally written to a capture file. */
 @Command(name = "recv", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Receive frames through AF_XDP; count them, or write a pcap/pcapng file.",
-                "Frames come from an AF_XDP socket on queue 0 of IFACE, and can go to a pcap or pcapng file.",
+                "Frames come from an AF_XDP socket on queue 0 of IFACE, or one on each of queues [0, N) with"
+                + " --queues N (all: every RX queue), and can go to a pcap or pcapng file.",
+                "With several queues one thread reads them all: each read fills the batch from every queue that"
+                + " has frames, a share each, so no queue starves.",
                 "Receives until --count frames, --duration or Ctrl-C, whichever comes first, then prints a summary."
                 + " Needs root.",
-                "While it runs, frames that arrive on queue 0 of IFACE go to the socket, not to the kernel's stack."},
+                "While it runs, frames that arrive on those queues of IFACE go to the sockets, not to the kernel's"
+                + " stack; frames on other queues still do."},
         footer = {
                 "",
                 "Progress, once a second on stderr (not with --quiet), rates over that second:",
@@ -49,16 +54,24 @@ import java.util.concurrent.Callable;
                 "  kernel_rx_fill_ring_empty), kernel_rx_fill_ring_empty,",
                 "  kernel_rx_ring_full (read too slowly), kernel_rx_invalid_descs,",
                 "  kernel_rx_drops_total (rx_dropped + rx_ring_full + rx_invalid_descs),",
+                "  queue_rx_frames (frames each queue delivered, comma-separated in queue",
+                "  order, e.g. 12,40,3,9; they add up to frames), queue_kernel_rx_drops",
+                "  (kernel_rx_drops_total of each queue),",
                 "  file and written (with --write), stopped (count|duration|interrupt)",
                 "  Rates count frame bytes without FCS, preamble or gap.",
                 "",
                 "--write: the format follows the extension (.pcap or .pcapng); nanosecond",
                 "timestamps (when the read took the frame's batch from the ring), the frame's",
                 "length and up to --snaplen of its bytes. Wireshark and tshark -r read both.",
+                "With several queues all of them go into the one file, in the order read: each",
+                "queue's frames in the order they arrived, the queues' interleaved; each frame",
+                "has its own queue's timestamp, so the file's timestamps can step back a little",
+                "where a batch moves from one queue to the next.",
                 "",
                 "Exit codes: 0 done; 1 failure; 2 bad usage, an unknown IFACE or --netns (with",
-                "the library's message), a --write file that cannot be created; 3 not root, or",
-                "AF_XDP/XDP unavailable; 130 Ctrl-C (after the summary)."})
+                "the library's message), more --queues than IFACE has, a --write file that",
+                "cannot be created; 3 not root, or AF_XDP/XDP unavailable; 130 Ctrl-C (after",
+                "the summary)."})
 public final class RecvCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -102,6 +115,7 @@ public final class RecvCommand implements Callable<Integer> {
         }
         CliErrors.requireRoot("AF_XDP sockets and XDP programs");
         Target target = Target.lookup(ifname, port.netns());
+        options = port.resolveQueues(options, target);
 
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -110,7 +124,7 @@ public final class RecvCommand implements Callable<Integer> {
              XdpPort xdp = XdpPort.open(ifname, options)) {
             RecvLoop loop = new RecvLoop(xdp, signal, count == null ? Long.MAX_VALUE : count, duration, writer, port.batch());
             if (!port.quiet()) {
-                err.println("recv: " + target + " queue 0, " + options.xdpMode().name().toLowerCase(Locale.ROOT) + " mode, "
+                err.println("recv: " + target + " " + PortOptions.describeQueues(xdp.queueCount()) + ", " + options.xdpMode().name().toLowerCase(Locale.ROOT) + " mode, "
                         + (xdp.isZeroCopy() ? "zero-copy" : "copy mode")
                         + (writer == null ? "" : "; writing " + write + (snaplen == null ? "" : " (snaplen " + snaplen + ")"))
                         + "; until " + (count == null ? "" : count + " frames, ")
@@ -157,7 +171,8 @@ public final class RecvCommand implements Callable<Integer> {
     }
 
     private Summary summary(Target target, XdpOptions options, XdpPort xdp, RecvLoop loop) throws Exception {
-        XdpStats st = xdp.stats();
+        XdpMultiQueueStats queues = xdp.queueStats();
+        XdpStats st = queues.total();
         long active = loop.lastNanos - loop.firstNanos;
         Summary s = new Summary().put("interface", target.name());
         if (target.netns() != null) s.put("netns", target.netns());
@@ -174,7 +189,9 @@ public final class RecvCommand implements Callable<Integer> {
                 .put("kernel_rx_fill_ring_empty", st.kernelRxFillRingEmpty())
                 .put("kernel_rx_ring_full", st.kernelRxRingFull())
                 .put("kernel_rx_invalid_descs", st.kernelRxInvalidDescs())
-                .put("kernel_rx_drops_total", st.kernelRxDropsTotal());
+                .put("kernel_rx_drops_total", st.kernelRxDropsTotal())
+                .put("queue_rx_frames", queues.perQueue(), XdpStats::rxPackets)
+                .put("queue_kernel_rx_drops", queues.perQueue(), XdpStats::kernelRxDropsTotal);
         if (write != null) s.put("file", write.toString()).put("written", loop.frames);
         return s.put("stopped", loop.stop == null ? "failure" : loop.stop.key);
     }

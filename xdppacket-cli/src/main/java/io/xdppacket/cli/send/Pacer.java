@@ -32,13 +32,23 @@ public final class Pacer {
      * @param nowNanos the clock now; the bucket starts with the tokens of one grant, so the first frames go at once
      */
     public Pacer(double ratePps, int burst, long nowNanos) {
+        this(ratePps, burst, 1, nowNanos);
+    }
+
+    /**
+     * @param leastGrant frames granted at a time at least (up to {@code burst}), whatever the rate: the
+     *                   number of queues, so that each write gives every queue a frame (a multi-queue
+     *                   write cuts its frames into one contiguous chunk per queue, the first ones first)
+     */
+    public Pacer(double ratePps, int burst, int leastGrant, long nowNanos) {
         if (!(ratePps > 0) || Double.isInfinite(ratePps)) throw new IllegalArgumentException("rate " + ratePps);
         if (burst < 1) throw new IllegalArgumentException("burst " + burst);
+        if (leastGrant < 1) throw new IllegalArgumentException("least grant " + leastGrant);
         this.perNano = ratePps / 1e9;
         // One token of slack: waits are whole nanoseconds, so a refill overshoots a whole batch by a
         // fraction of a token, which a bucket of exactly one batch would cut off, and the rate with it.
         this.capacity = burst + 1;
-        this.threshold = (int) Math.max(1, Math.min(burst, Math.floor(ratePps * MIN_BURST_NANOS / 1e9)));
+        this.threshold = (int) Math.min(burst, Math.max(leastGrant, Math.floor(ratePps * MIN_BURST_NANOS / 1e9)));
         this.tokens = threshold;
         this.last = nowNanos;
     }

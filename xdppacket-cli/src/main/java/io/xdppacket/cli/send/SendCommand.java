@@ -1,5 +1,6 @@
 package io.xdppacket.cli.send;
 
+import io.xdppacket.XdpMultiQueueStats;
 import io.xdppacket.XdpOptions;
 import io.xdppacket.XdpStats;
 import io.xdppacket.cli.CliErrors;
@@ -32,14 +33,17 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code xdppacket send IFACE}: generated UDP frames or a capture's frames, out of queue 0 of IFACE. */
+/** {@code xdppacket send IFACE}: generated UDP frames or a capture's frames, out of queue 0 of IFACE, or of several queues. */
 @Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Send generated UDP frames, or replay a pcap/pcapng file, through AF_XDP.",
-                "Frames leave through an AF_XDP socket on queue 0 of IFACE: generated Ethernet/IPv4/UDP frames,"
-                + " or the frames of a pcap/pcapng file, byte for byte.",
+                "Frames leave through an AF_XDP socket on queue 0 of IFACE, or one on each of queues [0, N) with"
+                + " --queues N (all: every TX queue): generated Ethernet/IPv4/UDP frames, or the frames of a"
+                + " pcap/pcapng file, byte for byte.",
+                "With several queues one thread writes them all: each batch is cut into contiguous chunks, one per"
+                + " queue, in order (so each queue sends its frames in order; give --batch at least 32 per queue).",
                 "Sends until --count frames, --duration or Ctrl-C, whichever comes first; then waits until every"
                 + " frame has completed and prints a summary. Needs root.",
-                "The socket only sends: no XDP program is attached, so IFACE's incoming traffic is left alone."},
+                "The sockets only send: no XDP program is attached, so IFACE's incoming traffic is left alone."},
         footer = {
                 "",
                 "Progress, once a second on stderr (not with --quiet), rates over that second:",
@@ -53,6 +57,8 @@ import java.util.concurrent.Callable;
                 "  tx_completed, tx_dropped (by the driver: peer full, frame over its MTU),",
                 "  tx_sent (completed, not dropped), tx_in_flight (0 unless the flush failed),",
                 "  tx_kicks, kernel_tx_invalid_descs, kernel_tx_ring_empty,",
+                "  queue_tx_frames (frames taken by each queue's socket, comma-separated in",
+                "  queue order, e.g. 16,16,16,16; they add up to frames), queue_tx_dropped,",
                 "  loops (pcap passes begun), stopped (count|duration|end|interrupt)",
                 "  Rates count frame bytes without FCS, preamble or gap.",
                 "",
@@ -63,8 +69,9 @@ import java.util.concurrent.Callable;
                 "warning).",
                 "",
                 "Exit codes: 0 done; 1 failure, or frames that did not complete; 2 bad usage,",
-                "an unknown IFACE or --netns (with the library's message), a bad --pcap file;",
-                "3 not root, or AF_XDP/XDP unavailable; 130 Ctrl-C (after the summary)."})
+                "an unknown IFACE or --netns (with the library's message), more --queues than",
+                "IFACE has, a bad --pcap file; 3 not root, or AF_XDP/XDP unavailable; 130",
+                "Ctrl-C (after the summary)."})
 public final class SendCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -80,7 +87,8 @@ public final class SendCommand implements Callable<Integer> {
     Duration duration;
 
     @Option(names = "--rate", paramLabel = "PPS", order = 3,
-            description = "At most this many frames per second (a batch leaves as a burst; --batch 1 for even spacing).")
+            description = "At most this many frames per second (a batch leaves as a burst; --batch 1 for even spacing;"
+                    + " with --queues N at least N frames leave at once, one per queue).")
     Double rate;
 
     @Option(names = "--size", paramLabel = "BYTES", order = 10,
@@ -149,6 +157,13 @@ public final class SendCommand implements Callable<Integer> {
         }
         CliErrors.requireRoot("AF_XDP sockets and XDP programs");
         Target target = Target.lookup(ifname, port.netns());
+        options = port.resolveQueues(options, target);
+        if (port.batch() < options.queueCount()) {
+            // A write cuts its frames into one chunk per queue, the first ones first: fewer frames than
+            // queues would leave the last queues without any, for ever.
+            throw CliErrors.usage("--batch " + port.batch() + ": must be at least --queues (" + options.queueCount()
+                    + "), so that every write gives each queue a frame");
+        }
         UdpFrameSpec udp = pcap == null ? frameSpec(target) : null;
 
         PrintWriter out = spec.commandLine().getOut();
@@ -157,10 +172,10 @@ public final class SendCommand implements Callable<Integer> {
              XdpPort xdp = XdpPort.open(ifname, options);
              PcapFrames replay = pcap == null ? null : new PcapFrames(pcap, loop == null ? 1 : loop, xdp.maxFrameLength(), port.batch())) {
             FrameSource source = replay != null ? replay : new GeneratedFrames(udp, port.batch());
-            Pacer pacer = rate == null ? null : new Pacer(rate, port.batch(), System.nanoTime());
+            Pacer pacer = rate == null ? null : new Pacer(rate, port.batch(), xdp.queueCount(), System.nanoTime());
             SendLoop loop = new SendLoop(xdp, source, pacer, signal, count == null ? Long.MAX_VALUE : count, duration, port.batch());
             if (!port.quiet()) {
-                err.println("send: " + target + " queue 0, " + options.xdpMode().name().toLowerCase(Locale.ROOT) + " mode, "
+                err.println("send: " + target + " " + PortOptions.describeQueues(xdp.queueCount()) + ", " + options.xdpMode().name().toLowerCase(Locale.ROOT) + " mode, "
                         + (xdp.isZeroCopy() ? "zero-copy" : "copy mode") + "; " + describeSource(udp, scan) + "; "
                         + describeLimits());
                 if (scan != null && scan.truncated() > 0) {
@@ -248,7 +263,8 @@ public final class SendCommand implements Callable<Integer> {
 
     private Summary summary(Target target, XdpOptions options, XdpPort xdp, SendLoop loop, PcapFrames replay)
             throws Exception {
-        XdpStats st = xdp.stats();
+        XdpMultiQueueStats queues = xdp.queueStats();
+        XdpStats st = queues.total();
         long nanos = loop.endNanos - loop.startNanos;
         Summary s = new Summary().put("interface", target.name());
         if (target.netns() != null) s.put("netns", target.netns());
@@ -268,7 +284,9 @@ public final class SendCommand implements Callable<Integer> {
                 .put("tx_in_flight", st.txInFlight())
                 .put("tx_kicks", st.txKicks())
                 .put("kernel_tx_invalid_descs", st.kernelTxInvalidDescs())
-                .put("kernel_tx_ring_empty", st.kernelTxRingEmpty());
+                .put("kernel_tx_ring_empty", st.kernelTxRingEmpty())
+                .put("queue_tx_frames", queues.perQueue(), XdpStats::txPackets)
+                .put("queue_tx_dropped", queues.perQueue(), XdpStats::txDropped);
         if (replay != null) s.put("loops", replay.passes());
         return s.put("stopped", loop.stop == null ? "failure" : loop.stop.key);
     }

@@ -38,12 +38,14 @@ public final class PortOptions {
     int frameSize;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64", order = 105,
-            description = "Frames per read or write call, 1..1024 (default: ${DEFAULT-VALUE}).")
+            description = "Frames per read or write call, 1..1024; with several queues a read takes them from all"
+                    + " queues, a write cuts them into one chunk per queue (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--queues", paramLabel = "N", defaultValue = "1", order = 106,
-            description = "Queues to use, [0, N). Only 1 in this version (default: ${DEFAULT-VALUE}).")
-    int queues;
+    @Option(names = "--queues", paramLabel = "N|all", defaultValue = "1", order = 106,
+            description = "Queues to use, [0, N), one socket each; all: every queue IFACE has in use (RX queues for"
+                    + " recv, TX queues for send). One thread serves them all, the one --cpu pins (default: ${DEFAULT-VALUE}).")
+    String queues;
 
     @Option(names = "--cpu", paramLabel = "N", order = 107,
             description = "Pin the thread that reads or writes to this CPU (default: not pinned).")
@@ -68,11 +70,7 @@ public final class PortOptions {
             throw CliErrors.usage("--frame-size " + frameSize + ": must be 2048 or 4096");
         }
         if (batch < 1 || batch > 1024) throw CliErrors.usage("--batch " + batch + ": must be between 1 and 1024");
-        if (queues < 1) throw CliErrors.usage("--queues " + queues + ": must be at least 1");
-        if (queues > 1) {
-            throw CliErrors.usage("--queues " + queues + ": more than one queue is not available yet in this version;"
-                    + " use --queues 1 (queue 0)");
-        }
+        int queueCount = parseQueues();
         if (cpu != null && (cpu < 0 || cpu >= Affinity.CPUS)) {
             throw CliErrors.usage("--cpu " + cpu + ": must be between 0 and " + (Affinity.CPUS - 1)
                     + " (this machine has " + Affinity.CPUS + " CPUs)");
@@ -80,8 +78,52 @@ public final class PortOptions {
         if (netns != null && (netns.isEmpty() || netns.contains("/") || netns.equals(".") || netns.equals(".."))) {
             throw CliErrors.usage("--netns '" + netns + "': must be a name as 'ip netns list' shows it");
         }
+        // "all" is known only once the interface is found: 1 until resolveQueues.
         return XdpOptions.builder().xdpMode(xdpMode).ringSize(ringSize).numFrames(numFrames).frameSize(frameSize)
-                .queueCount(queues).ioMode(IoMode.NONBLOCK).pollTimeout(POLL).networkNamespace(netns).build();
+                .queueCount(queueCount == ALL ? 1 : queueCount).ioMode(IoMode.NONBLOCK).pollTimeout(POLL)
+                .networkNamespace(netns).build();
+    }
+
+    /** {@link #parseQueues} for {@code all}. */
+    private static final int ALL = 0;
+
+    /** The number {@code --queues} asks for, or {@link #ALL}. */
+    private int parseQueues() {
+        if (queues.equalsIgnoreCase("all")) return ALL;
+        int n;
+        try {
+            n = Integer.parseInt(queues);
+        } catch (NumberFormatException e) {
+            throw CliErrors.usage("--queues " + queues + ": must be a number of queues (1 or more) or 'all'");
+        }
+        if (n < 1) throw CliErrors.usage("--queues " + queues + ": must be at least 1 (or 'all')");
+        return n;
+    }
+
+    /**
+     * {@code options} with the queue count {@code --queues} asks for on {@code target}: {@code all} is
+     * every queue it has in use, a number must not exceed them. The queues that count are the RX
+     * queues for a receiving socket, the TX queues for a send-only one ({@code options.receive()}).
+     *
+     * @throws CliErrors.UsageException if the interface has fewer queues, naming it, the value and its count
+     */
+    public XdpOptions resolveQueues(XdpOptions options, Target target) {
+        boolean rx = options.receive();
+        int available = rx ? target.rxQueues() : target.txQueues();
+        int wanted = parseQueues();
+        if (wanted == ALL) return options.toBuilder().queueCount(available).build();
+        if (wanted > available) {
+            String kind = rx ? "RX" : "TX";
+            throw CliErrors.usage("--queues " + wanted + ": " + target + " has " + available + " " + kind + " queue"
+                    + (available == 1 ? "" : "s") + " in use (ethtool -l " + target.name() + "); use at most " + available
+                    + " or 'all'");
+        }
+        return options;
+    }
+
+    /** {@code queue 0}, or {@code queues 0-3}: for the start-up line. */
+    public static String describeQueues(int count) {
+        return count == 1 ? "queue 0" : "queues 0-" + (count - 1);
     }
 
     public String netns() { return netns; }

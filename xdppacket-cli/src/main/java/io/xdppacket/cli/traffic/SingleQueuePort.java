@@ -2,10 +2,12 @@ package io.xdppacket.cli.traffic;
 
 import io.xdppacket.PacketBatch;
 import io.xdppacket.XdpException;
+import io.xdppacket.XdpMultiQueueStats;
 import io.xdppacket.XdpSocket;
 import io.xdppacket.XdpStats;
 
 import java.time.Duration;
+import java.util.List;
 
 /** An {@link XdpPort} of one socket, on queue 0. */
 final class SingleQueuePort implements XdpPort {
@@ -33,6 +35,11 @@ final class SingleQueuePort implements XdpPort {
     @Override
     public XdpStats stats() throws XdpException {
         return socket.stats();
+    }
+
+    @Override
+    public XdpMultiQueueStats queueStats() throws XdpException {
+        return new XdpMultiQueueStats(List.of(socket.stats()));
     }
 
     @Override

@@ -1,9 +1,13 @@
 package io.xdppacket.cli.traffic;
 
+import io.xdppacket.XdpStats;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
+import java.util.function.ToLongFunction;
 
 /**
  * A command's result as {@code key=value} lines, one per line, in a fixed order: easy for people to
@@ -20,6 +24,16 @@ public final class Summary {
 
     public Summary put(String key, long value) {
         return put(key, Long.toString(value));
+    }
+
+    /**
+     * One counter per queue, comma-separated in queue order ({@code 12,40,3,9}): one key for any
+     * number of queues, so the set of keys stays the same whatever {@code --queues} is.
+     */
+    public Summary put(String key, List<XdpStats> perQueue, ToLongFunction<XdpStats> counter) {
+        StringJoiner values = new StringJoiner(",");
+        for (XdpStats s : perQueue) values.add(Long.toString(counter.applyAsLong(s)));
+        return put(key, values.toString());
     }
 
     /** A decimal with {@code decimals} digits after the point. */

@@ -11,10 +11,12 @@ import io.xdppacket.internal.sys.NetNs;
  * so that a wrong name or namespace is a usage error (exit code 2) with the library's message rather
  * than a failure halfway through opening.
  *
- * @param netns the namespace, or {@code null} for ours
- * @param link  what rtnetlink says about the interface (MTU, hardware address, queues)
+ * @param netns    the namespace, or {@code null} for ours
+ * @param link     what rtnetlink says about the interface (MTU, hardware address, queues allocated)
+ * @param rxQueues RX queues in use now (what a receiving socket can bind to), as the library counts them
+ * @param txQueues TX queues in use now (what a send-only socket sends through)
  */
-public record Target(String netns, NetDevice.LinkInfo link) {
+public record Target(String netns, NetDevice.LinkInfo link, int rxQueues, int txQueues) {
 
     /** Looks up {@code ifname} in {@code netns} (ours if null). Must run on a platform thread. */
     public static Target lookup(String ifname, String netns) throws XdpException {
@@ -38,7 +40,7 @@ public record Target(String netns, NetDevice.LinkInfo link) {
                 if (e.errno() == Errno.ENODEV) throw CliErrors.usage(e.getMessage());
                 throw e;
             }
-            return new Target(netns, NetDevice.info(ifindex));
+            return new Target(netns, NetDevice.info(ifindex), NetDevice.rxQueueCount(ifname), NetDevice.txQueueCount(ifname));
         } finally {
             if (ns != null) ns.close();
         }

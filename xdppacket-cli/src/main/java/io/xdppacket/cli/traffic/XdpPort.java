@@ -2,6 +2,8 @@ package io.xdppacket.cli.traffic;
 
 import io.xdppacket.PacketBatch;
 import io.xdppacket.XdpException;
+import io.xdppacket.XdpMultiQueue;
+import io.xdppacket.XdpMultiQueueStats;
 import io.xdppacket.XdpOptions;
 import io.xdppacket.XdpSocket;
 import io.xdppacket.XdpStats;
@@ -11,18 +13,19 @@ import java.time.Duration;
 /**
  * Where {@code send} puts frames and {@code recv} takes them from: the AF_XDP socket, or sockets, of
  * one interface. The commands' hot loops see only this, so the queue layout is decided in
- * {@link #open} alone (one socket on queue 0 today; one per queue once multi-queue sockets exist).
+ * {@link #open} alone: one socket on queue 0, or one per queue on queues {@code [0, n)}, all served
+ * by the one thread that calls {@link #write} or {@link #read}.
  * Threads: one writer and one reader at a time; {@link #stats()} and {@link #close()} from any thread.
  */
 public interface XdpPort extends AutoCloseable {
 
-    /** Opens the sockets that {@code options} ask for on {@code ifname} (in its network namespace, if one is set). */
+    /**
+     * Opens the sockets that {@code options} ask for on {@code ifname} (in its network namespace, if
+     * one is set): one {@link XdpSocket} for one queue, an {@link XdpMultiQueue} for more.
+     */
     static XdpPort open(String ifname, XdpOptions options) throws XdpException {
-        if (options.queueCount() != 1) {
-            // PortOptions.validate() refuses this already; a second guard so that nothing opens half a port.
-            throw new IllegalArgumentException("--queues " + options.queueCount() + ": only one queue is supported");
-        }
-        return new SingleQueuePort(XdpSocket.open(ifname, options));
+        if (options.queueCount() == 1) return new SingleQueuePort(XdpSocket.open(ifname, options));
+        return new MultiQueuePort(XdpMultiQueue.open(ifname, options));
     }
 
     /**
@@ -44,6 +47,9 @@ public interface XdpPort extends AutoCloseable {
 
     /** Counters of all queues together. */
     XdpStats stats() throws XdpException;
+
+    /** Counters of each queue (queue {@code q} at index {@code q}) and their total. */
+    XdpMultiQueueStats queueStats() throws XdpException;
 
     /** Queues in use. */
     int queueCount();

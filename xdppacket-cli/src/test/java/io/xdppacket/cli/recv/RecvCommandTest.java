@@ -2,7 +2,6 @@ package io.xdppacket.cli.recv;
 
 import io.xdppacket.IoMode;
 import io.xdppacket.XdpOptions;
-import io.xdppacket.XdpSocket;
 import io.xdppacket.cli.frame.MacAddress;
 import io.xdppacket.cli.frame.UdpFrameBuilder;
 import io.xdppacket.cli.frame.UdpFrameSpec;
@@ -15,6 +14,8 @@ import io.xdppacket.testing.Privileged;
 import io.xdppacket.testing.Tools;
 import io.xdppacket.testing.VethPair;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
@@ -58,28 +59,15 @@ class RecvCommandTest {
             CompletableFuture<Cli.Run> recv = Cli.start("recv", veth.ifB(), "--netns", veth.nsB(), "--count",
                     Integer.toString(n), "--write", file.toString(), "--duration", "60s");
             awaitListening(veth, recv);
-            String script = """
-                    import random, sys
-                    from scapy.all import Ether, IP, UDP, Raw, conf
-                    iface, n = sys.argv[1], int(sys.argv[2])
-                    rnd = random.Random(7)
-                    s = conf.L2socket(iface=iface)
-                    for i in range(n):
-                        p = Ether(dst="ff:ff:ff:ff:ff:ff") / IP(src="198.18.0.1", dst="198.18.0.2") / UDP(sport=10000 + i, dport=9)
-                        p = p / Raw(rnd.randbytes(rnd.randint(60, 1514) - len(p)))
-                        raw = bytes(p)
-                        s.send(raw)
-                        print(raw.hex(), flush=True)
-                    s.close()
-                    """;
-            List<byte[]> sent = Tools.run(List.of("ip", "netns", "exec", veth.nsA(), Tools.PYTHON, "-c", script, veth.ifA(),
-                    Integer.toString(n))).orThrow(List.of("scapy sender")).stdout().lines().map(HexFormat.of()::parseHex).toList();
+            List<byte[]> sent = sendWithScapy(veth, n);
             Cli.Run r = recv.get(30, TimeUnit.SECONDS);
             long t1 = System.currentTimeMillis() * 1_000_000L + 1_000_000L;
             assertEquals(0, r.exitCode(), r::toString);
             assertEquals(List.of("interface", "netns", "queues", "mode", "zero_copy", "frames", "bytes", "seconds", "pps",
                     "mbps", "elapsed", "kernel_rx_dropped", "kernel_rx_fill_ring_empty", "kernel_rx_ring_full",
-                    "kernel_rx_invalid_descs", "kernel_rx_drops_total", "file", "written", "stopped"), List.copyOf(r.summary().keySet()));
+                    "kernel_rx_invalid_descs", "kernel_rx_drops_total", "queue_rx_frames", "queue_kernel_rx_drops", "file",
+                    "written", "stopped"), List.copyOf(r.summary().keySet()));
+            assertEquals(Integer.toString(n), r.summary().get("queue_rx_frames"), "one queue delivered them all");
             assertEquals(n, r.longValue("frames"));
             assertEquals(n, r.longValue("written"));
             assertEquals(sent.stream().mapToLong(f -> f.length).sum(), r.longValue("bytes"));
@@ -95,12 +83,128 @@ class RecvCommandTest {
                 assertArrayEquals(sent.get(i), frames.get(i), "frame " + i);
                 assertEquals(Integer.toString(sent.get(i).length), rows.get(i)[0], "frame.len of " + i);
                 assertEquals(Integer.toString(sent.get(i).length), rows.get(i)[1], "frame.cap_len of " + i);
-                String[] secNanos = rows.get(i)[2].split("\\.");
-                long ts = Long.parseLong(secNanos[0]) * 1_000_000_000L + Long.parseLong(secNanos[1]);
+                long ts = nanos(rows.get(i)[2]);
                 assertTrue(ts >= t0 && ts <= t1 && ts >= previous, "timestamp of frame " + i + ": " + rows.get(i)[2]);
                 previous = ts;
             }
         }
+    }
+
+    /**
+     * Four queues into one file: scapy sends frames of as many flows as frames (a UDP source port
+     * each), which the kernel spreads over the queues; tshark reads exactly the frames sent from the
+     * file, each once, byte for byte, each with a timestamp of when it was received; the summary
+     * shows several queues delivering, adding up to the count.
+     */
+    @Test
+    @Privileged(tools = {"ip", "tshark", Tools.PYTHON + ":scapy"})
+    void fourQueuesWriteEveryFrameOnceIntoOneFile() throws Exception {
+        int n = 400;
+        Path file = dir.resolve("four.pcap");
+        try (VethPair veth = VethPair.create(4, 1500)) {
+            long t0 = System.currentTimeMillis() * 1_000_000L;
+            CompletableFuture<Cli.Run> recv = Cli.start("recv", veth.ifB(), "--netns", veth.nsB(), "--queues", "4", "--count",
+                    Integer.toString(n), "--write", file.toString(), "--duration", "60s");
+            awaitListening(veth, recv);
+            List<byte[]> sent = sendWithScapy(veth, n);
+            Cli.Run r = recv.get(30, TimeUnit.SECONDS);
+            long t1 = System.currentTimeMillis() * 1_000_000L + 1_000_000L;
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals(n, r.longValue("frames"));
+            assertEquals(n, r.longValue("written"));
+            assertEquals("4", r.summary().get("queues"));
+            assertEquals(0, r.longValue("kernel_rx_drops_total"));
+            assertEquals(sent.stream().mapToLong(f -> f.length).sum(), r.longValue("bytes"));
+            assertTrue(r.err().startsWith("recv: " + veth.ifB() + " (netns " + veth.nsB() + ") queues 0-3, drv mode, "), r::toString);
+            long[] perQueue = longs(r.summary().get("queue_rx_frames"));
+            assertEquals(4, perQueue.length, r::toString);
+            assertEquals(n, Arrays.stream(perQueue).sum(), r::toString);
+            assertTrue(Arrays.stream(perQueue).filter(c -> c > 0).count() > 1, () -> "more than one queue delivered: " + r);
+            assertEquals("0,0,0,0", r.summary().get("queue_kernel_rx_drops"));
+
+            List<byte[]> frames = Tshark.frames(file);
+            List<String[]> rows = Tshark.fields(file, "frame.len", "frame.time_epoch");
+            assertEquals(n, frames.size(), "tshark's frame count");
+            assertEquals(n, rows.size());
+            boolean[] seen = new boolean[n];
+            for (int k = 0; k < n; k++) {
+                byte[] f = frames.get(k);
+                int i = sourcePort(f) - SCAPY_FIRST_PORT;
+                assertTrue(i >= 0 && i < n && !seen[i], "frame " + k + " of the file: source port " + sourcePort(f));
+                seen[i] = true;
+                assertArrayEquals(sent.get(i), f, "frame " + i + " (at " + k + " in the file)");
+                assertEquals(Integer.toString(f.length), rows.get(k)[0]);
+                long ts = nanos(rows.get(k)[1]);
+                assertTrue(ts >= t0 && ts <= t1, "timestamp of frame " + i + ": " + rows.get(k)[1]);
+            }
+        }
+    }
+
+    /**
+     * --queues all on both ends: what AF_XDP sends on queue q of a veth end arrives on queue q of the
+     * other, so recv's per-queue counts are send's, queue for queue.
+     */
+    @Test
+    @Privileged(tools = "ip")
+    void queuesAllReceivesOnEveryQueueWhatSendPutThere() throws Exception {
+        int n = 10_000;
+        try (VethPair veth = VethPair.create(4, 1500)) {
+            CompletableFuture<Cli.Run> recv = Cli.start("recv", veth.ifB(), "--netns", veth.nsB(), "--queues", "all",
+                    "--count", Integer.toString(n), "--duration", "60s", "-q");
+            awaitListening(veth, recv);
+            Cli.Run sent = Cli.run("send", veth.ifA(), "--netns", veth.nsA(), "--queues", "all", "--count", Integer.toString(n),
+                    "--rate", "50000", "--src-port", "1000-1063", "-q");
+            Cli.Run r = recv.get(30, TimeUnit.SECONDS);
+            assertEquals(0, sent.exitCode(), sent::toString);
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals("4", sent.summary().get("queues"));
+            assertEquals("4", r.summary().get("queues"));
+            assertEquals(n, r.longValue("frames"));
+            assertEquals("count", r.summary().get("stopped"));
+            assertEquals(0, sent.longValue("tx_dropped"));
+            assertEquals(0, r.longValue("kernel_rx_drops_total"));
+            assertEquals(sent.summary().get("queue_tx_frames"), r.summary().get("queue_rx_frames"),
+                    () -> "send:\n" + sent + "\nrecv:\n" + r);
+            assertTrue(Arrays.stream(longs(r.summary().get("queue_rx_frames"))).allMatch(c -> c > 0), r::toString);
+        }
+    }
+
+    private static final int SCAPY_FIRST_PORT = 10000;
+
+    /** Frames of random sizes from scapy on the A end, frame i from UDP source port 10000 + i; returns them by index. */
+    private static List<byte[]> sendWithScapy(VethPair veth, int n) {
+        String script = """
+                import random, sys
+                from scapy.all import Ether, IP, UDP, Raw, conf
+                iface, n = sys.argv[1], int(sys.argv[2])
+                rnd = random.Random(7)
+                s = conf.L2socket(iface=iface)
+                for i in range(n):
+                    p = Ether(dst="ff:ff:ff:ff:ff:ff") / IP(src="198.18.0.1", dst="198.18.0.2") / UDP(sport=10000 + i, dport=9)
+                    p = p / Raw(rnd.randbytes(rnd.randint(60, 1514) - len(p)))
+                    raw = bytes(p)
+                    s.send(raw)
+                    print(raw.hex(), flush=True)
+                s.close()
+                """;
+        List<byte[]> sent = Tools.run(List.of("ip", "netns", "exec", veth.nsA(), Tools.PYTHON, "-c", script, veth.ifA(),
+                Integer.toString(n))).orThrow(List.of("scapy sender")).stdout().lines().map(HexFormat.of()::parseHex).toList();
+        assertEquals(n, sent.size(), "scapy reports every frame it sent");
+        return sent;
+    }
+
+    /** The UDP source port of an Ethernet/IPv4 (no options)/UDP frame. */
+    private static int sourcePort(byte[] f) {
+        return ((f[34] & 0xff) << 8) | (f[35] & 0xff);
+    }
+
+    private static long nanos(String epoch) {
+        String[] secNanos = epoch.split("\\.");
+        return Long.parseLong(secNanos[0]) * 1_000_000_000L + Long.parseLong(secNanos[1]);
+    }
+
+    private static long[] longs(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).mapToLong(Long::parseLong).toArray();
     }
 
     /**
@@ -181,15 +285,19 @@ class RecvCommandTest {
         }
     }
 
-    /** The receive loop on a real socket, writing pcapng, allocates nothing per frame, once warm. */
-    @Test
+    /**
+     * The receive loop on a real socket, writing pcapng, allocates nothing per frame, once warm; on
+     * four queues too (one socket each, read together), fed by a multi-queue writer on the other end.
+     */
+    @ParameterizedTest(name = "{0} queue(s)")
+    @ValueSource(ints = {1, 4})
     @Privileged(tools = "ip")
-    void theReceiveLoopAllocatesNothingPerFrame() throws Exception {
+    void theReceiveLoopAllocatesNothingPerFrame(int queues) throws Exception {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        XdpOptions base = XdpOptions.builder().ioMode(IoMode.NONBLOCK).ringSize(2048).numFrames(4096).build();
-        try (VethPair veth = VethPair.create(); StopSignal signal = StopSignal.install();
+        XdpOptions base = XdpOptions.builder().ioMode(IoMode.NONBLOCK).ringSize(2048).numFrames(4096).queueCount(queues).build();
+        try (VethPair veth = VethPair.create(queues, 1500); StopSignal signal = StopSignal.install();
              XdpPort rx = XdpPort.open(veth.ifB(), base.toBuilder().networkNamespace(veth.nsB()).build());
-             XdpSocket tx = XdpSocket.open(veth.ifA(), base.toBuilder().networkNamespace(veth.nsA()).build());
+             XdpPort tx = XdpPort.open(veth.ifA(), base.toBuilder().receive(false).networkNamespace(veth.nsA()).build());
              CaptureWriter writer = CaptureWriter.open(dir.resolve("x.pcapng"), CaptureWriter.DEFAULT_SNAPLEN, veth.ifB())) {
             byte[][] frames = new byte[64][];
             for (int i = 0; i < 64; i++) {
@@ -198,7 +306,7 @@ class RecvCommandTest {
             }
             Thread sender = Thread.ofPlatform().start(() -> {
                 try {
-                    while (!Thread.currentThread().isInterrupted()) tx.writePackets(frames);
+                    while (!Thread.currentThread().isInterrupted()) tx.write(frames, 0, frames.length);
                 } catch (Exception closed) {
                     // the socket closes at the end of the test
                 }
@@ -216,6 +324,10 @@ class RecvCommandTest {
                     assertEquals(200_000, loop.frames);
                 }
                 assertTrue(allocated < 400_000, "allocated " + allocated + " bytes for 200000 frames, after warming up");
+                if (queues > 1) {
+                    var perQueue = rx.queueStats().perQueue();
+                    for (int q = 0; q < queues; q++) assertTrue(perQueue.get(q).rxPackets() > 0, "queue " + q + " delivered: " + perQueue);
+                }
             } finally {
                 sender.interrupt();
                 tx.close();

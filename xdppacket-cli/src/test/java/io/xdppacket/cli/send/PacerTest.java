@@ -48,6 +48,9 @@ class PacerTest {
         assertEquals(10, p.grant(T0 + 74_000, 10), "a request below the threshold needs only its own tokens");
         assertEquals(20, new Pacer(200_000, 64, T0).threshold(), "200k pps: 20 frames in 100 µs");
         assertEquals(1, new Pacer(5_000, 64, T0).threshold());
+        assertEquals(4, new Pacer(5_000, 64, 4, T0).threshold(), "four queues: a frame for each in every write");
+        assertEquals(20, new Pacer(200_000, 64, 4, T0).threshold(), "more than that where the rate gives it");
+        assertEquals(8, new Pacer(5_000, 8, 16, T0).threshold(), "never more than a batch");
     }
 
     /** A sender that asks for batches and waits as told gets the rate, to within one batch, at any rate. */

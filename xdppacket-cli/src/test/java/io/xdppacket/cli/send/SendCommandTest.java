@@ -16,6 +16,8 @@ import io.xdppacket.testing.Privileged;
 import io.xdppacket.testing.Tools;
 import io.xdppacket.testing.VethPair;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
@@ -68,7 +70,10 @@ class SendCommandTest {
             assertEquals(Long.toString(100L * n), r.summary().get("bytes"));
             assertEquals(List.of("interface", "netns", "queues", "mode", "zero_copy", "source", "frames", "bytes", "seconds",
                     "pps", "mbps", "tx_completed", "tx_dropped", "tx_sent", "tx_in_flight", "tx_kicks",
-                    "kernel_tx_invalid_descs", "kernel_tx_ring_empty", "stopped"), List.copyOf(r.summary().keySet()));
+                    "kernel_tx_invalid_descs", "kernel_tx_ring_empty", "queue_tx_frames", "queue_tx_dropped", "stopped"),
+                    List.copyOf(r.summary().keySet()));
+            assertEquals("1", r.summary().get("queues"));
+            assertEquals(Integer.toString(n), r.summary().get("queue_tx_frames"), "one queue took them all");
             assertEquals("", r.err(), "--quiet: nothing on stderr");
             assertEquals(n, veth.statistic(veth.nsB(), veth.ifB(), "rx_packets"), "the peer's kernel counted every frame");
 
@@ -91,6 +96,57 @@ class SendCommandTest {
                 for (int i = 0; i < n; i++) assertArrayEquals(got.get(i).data(), again.get(i).data(), "replayed frame " + i);
             }
         }
+    }
+
+    /**
+     * Four queues, one socket each, written by one thread: tcpdump on the peer counts exactly the
+     * frames sent, each once and byte for byte as the builder makes it; each queue took a part, and
+     * the parts add up to the count.
+     */
+    @Test
+    @Privileged(tools = {"ip", "tcpdump"})
+    void fourQueuesSendExactlyTheCountAndThePerQueueCountsAddUp() throws Exception {
+        int n = 4000;
+        try (VethPair veth = VethPair.create(4, 1500)) {
+            Cli.Run r;
+            List<PcapFile.Record> got;
+            try (Tcpdump td = Tcpdump.start(veth.nsB(), veth.ifB(), dir.resolve("four.pcap"), n)) {
+                r = Cli.run("send", veth.ifA(), "--netns", veth.nsA(), "--queues", "4", "--count", Integer.toString(n),
+                        "--rate", "50000", "--size", "80", "--src-port", "1000-1063");
+                got = td.frames(20);
+            }
+            assertSentAll(r, n, "count");
+            assertEquals("4", r.summary().get("queues"));
+            assertTrue(r.err().startsWith("send: " + veth.ifA() + " (netns " + veth.nsA() + ") queues 0-3, drv mode, "), r::toString);
+            long[] perQueue = longs(r.summary().get("queue_tx_frames"));
+            assertEquals(4, perQueue.length, r::toString);
+            long sum = 0;
+            for (long c : perQueue) {
+                assertTrue(c > 0, () -> "every queue sent a part: " + r);
+                sum += c;
+            }
+            assertEquals(n, sum, r::toString);
+            assertEquals("0,0,0,0", r.summary().get("queue_tx_dropped"));
+            assertEquals(n, veth.statistic(veth.nsB(), veth.ifB(), "rx_packets"), "the peer's kernel counted every frame");
+
+            // Queues may interleave on the way: every sequence number once, each frame as built.
+            assertEquals(n, got.size());
+            UdpFrameBuilder b = new UdpFrameBuilder(UdpFrameSpec.defaults().withSrcMac(MacAddress.of(veth.macA()))
+                    .withFrameLength(80).withSrcPorts(PortRange.parse("1000-1063")));
+            boolean[] seen = new boolean[n];
+            byte[] expected = new byte[80];
+            for (PcapFile.Record rec : got) {
+                int seq = (int) java.nio.ByteBuffer.wrap(rec.data()).getLong(UdpFrameBuilder.SEQUENCE_OFFSET);
+                assertTrue(seq >= 0 && seq < n && !seen[seq], "sequence " + seq);
+                seen[seq] = true;
+                b.write(expected, 0, seq);
+                assertArrayEquals(expected, rec.data(), "frame " + seq);
+            }
+        }
+    }
+
+    private static long[] longs(String commaSeparated) {
+        return java.util.Arrays.stream(commaSeparated.split(",")).mapToLong(Long::parseLong).toArray();
     }
 
     /**
@@ -221,14 +277,18 @@ class SendCommandTest {
         }
     }
 
-    /** The send loop on a real socket (paced, to cover the pacer) allocates nothing per frame, once warm. */
-    @Test
+    /**
+     * The send loop on a real socket (paced, to cover the pacer) allocates nothing per frame, once
+     * warm; on four queues too (one send-only socket each, written together).
+     */
+    @ParameterizedTest(name = "{0} queue(s)")
+    @ValueSource(ints = {1, 4})
     @Privileged(tools = "ip")
-    void theSendLoopAllocatesNothingPerFrame() throws Exception {
+    void theSendLoopAllocatesNothingPerFrame(int queues) throws Exception {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (VethPair veth = VethPair.create(); StopSignal signal = StopSignal.install()) {
+        try (VethPair veth = VethPair.create(queues, 1500); StopSignal signal = StopSignal.install()) {
             XdpOptions options = XdpOptions.builder().ioMode(IoMode.NONBLOCK).networkNamespace(veth.nsA())
-                    .ringSize(2048).numFrames(4096).build();
+                    .ringSize(2048).numFrames(4096).queueCount(queues).receive(false).build();
             try (XdpPort port = XdpPort.open(veth.ifA(), options)) {
                 GeneratedFrames source = new GeneratedFrames(UdpFrameSpec.defaults(), 64);
                 // Nothing per frame, so less than 2 bytes per frame; not 0: the library's poll path allocates
@@ -236,13 +296,15 @@ class SendCommandTest {
                 // RecvLoopTest hold the loops themselves to 0.)
                 long allocated = Long.MAX_VALUE;
                 for (int run = 0; run < 10 && allocated >= 400_000; run++) {
-                    SendLoop loop = new SendLoop(port, source, new Pacer(1e9, 64, System.nanoTime()), signal, 200_000, null, 64);
+                    SendLoop loop = new SendLoop(port, source, new Pacer(1e9, 64, queues, System.nanoTime()), signal, 200_000, null, 64);
                     long before = threads.getCurrentThreadAllocatedBytes();
                     loop.run();
                     allocated = threads.getCurrentThreadAllocatedBytes() - before;
                     assertEquals(200_000, loop.frames);
                 }
                 assertTrue(allocated < 400_000, "allocated " + allocated + " bytes for 200000 frames, after warming up");
+                var perQueue = port.queueStats().perQueue();
+                for (int q = 0; q < queues; q++) assertTrue(perQueue.get(q).txPackets() > 0, "queue " + q + " sent: " + perQueue);
             }
         }
     }

@@ -2,12 +2,14 @@ package io.xdppacket.cli.traffic;
 
 import io.xdppacket.PacketBatch;
 import io.xdppacket.TestBatches;
+import io.xdppacket.XdpMultiQueueStats;
 import io.xdppacket.XdpStats;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * An {@link XdpPort} without a socket, for the hot loops' own behaviour: writes take at most a
@@ -74,6 +76,11 @@ public final class FakePort implements XdpPort {
     @Override
     public XdpStats stats() {
         return XdpStats.ZERO;
+    }
+
+    @Override
+    public XdpMultiQueueStats queueStats() {
+        return new XdpMultiQueueStats(List.of(XdpStats.ZERO));
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.List;
 
 import static io.xdppacket.cli.testing.Cli.assertOneLineError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -51,6 +52,41 @@ class OpenErrorsTest {
             assertEquals(CliErrors.USAGE, r.exitCode(), r::toString);
             assertOneLineError(r, "xdppacket send: ", List.of("no network interface named '" + veth.ifA() + "'"));
             assertEquals(0, veth.statistic(veth.nsB(), veth.ifB(), "rx_packets"));
+        }
+    }
+
+    /**
+     * More queues than the interface has: a usage error naming the interface, the value and its
+     * queue count, before anything is opened. send counts TX queues, recv RX queues.
+     */
+    @Test
+    @Privileged(tools = {"ip", "ethtool"})
+    void moreQueuesThanTheInterfaceHasIsAUsageError() {
+        try (VethPair veth = VethPair.create(4, 1500)) {
+            Cli.Run r = Cli.run("recv", veth.ifB(), "--netns", veth.nsB(), "--queues", "5", "--count", "1");
+            assertEquals(CliErrors.USAGE, r.exitCode(), r::toString);
+            assertEquals("", r.out());
+            assertOneLineError(r, "xdppacket recv: --queues 5: ", List.of(veth.ifB() + " (netns " + veth.nsB() + ") has 4 RX queues in use",
+                    "ethtool -l " + veth.ifB()));
+            assertFalse(veth.xdpAttached(veth.nsB(), veth.ifB()), "nothing was opened");
+
+            // send counts the TX queues: with 2 of 4 in use, 3 is too many, though there are 4 RX queues.
+            Tools.run("ip", "netns", "exec", veth.nsA(), "ethtool", "-L", veth.ifA(), "tx", "2");
+            r = Cli.run("send", veth.ifA(), "--netns", veth.nsA(), "--queues", "3", "--count", "1");
+            assertEquals(CliErrors.USAGE, r.exitCode(), r::toString);
+            assertOneLineError(r, "xdppacket send: --queues 3: ", List.of(veth.ifA() + " (netns " + veth.nsA() + ") has 2 TX queues in use"));
+            assertEquals(0, veth.statistic(veth.nsB(), veth.ifB(), "rx_packets"), "nothing was sent");
+
+            // A write gives each queue a chunk of its batch: fewer frames than queues would starve the last ones.
+            r = Cli.run("send", veth.ifA(), "--netns", veth.nsA(), "--queues", "2", "--batch", "1", "--count", "1");
+            assertEquals(CliErrors.USAGE, r.exitCode(), r::toString);
+            assertOneLineError(r, "xdppacket send: --batch 1: ", List.of("at least --queues (2)"));
+
+            // all: every queue there is, here 2 TX queues.
+            r = Cli.run("send", veth.ifA(), "--netns", veth.nsA(), "--queues", "all", "--count", "10");
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals("2", r.summary().get("queues"), r::toString);
+            assertTrue(r.err().startsWith("send: " + veth.ifA() + " (netns " + veth.nsA() + ") queues 0-1, "), r::toString);
         }
     }
 

@@ -119,6 +119,7 @@ public final class NetDevice {
             JAVA_INT.withName("combined_count")).withName("ethtool_channels");
     private static final long CH_CMD = ETHTOOL_CHANNELS.byteOffset(groupElement("cmd"));
     private static final long CH_RX_COUNT = ETHTOOL_CHANNELS.byteOffset(groupElement("rx_count"));
+    private static final long CH_TX_COUNT = ETHTOOL_CHANNELS.byteOffset(groupElement("tx_count"));
     private static final long CH_COMBINED_COUNT = ETHTOOL_CHANNELS.byteOffset(groupElement("combined_count"));
 
     /** {@code struct ifreq} as SIOCETHTOOL uses it: the name, then a pointer in the 24-byte union. */
@@ -210,6 +211,19 @@ public final class NetDevice {
      * number allocated at creation ({@code IFLA_NUM_RX_QUEUES}).
      */
     public static int rxQueueCount(String name) throws XdpException {
+        return queueCount(name, true);
+    }
+
+    /**
+     * The TX queues of interface {@code name} usable now, the ones a send-only AF_XDP socket sends
+     * through: ethtool's {@code combined + tx}, or without {@code get_channels} the number allocated
+     * at creation ({@code IFLA_NUM_TX_QUEUES}). See {@link #rxQueueCount}.
+     */
+    public static int txQueueCount(String name) throws XdpException {
+        return queueCount(name, false);
+    }
+
+    private static int queueCount(String name, boolean rx) throws XdpException {
         int ifindex = ifindex(name);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.allocateErrno(arena);
@@ -235,10 +249,11 @@ public final class NetDevice {
                             e == Errno.ENODEV ? "interface '" + name + "' went away" : null);
                 }
             } else {
-                int usable = ch.get(JAVA_INT, CH_COMBINED_COUNT) + ch.get(JAVA_INT, CH_RX_COUNT);
+                int usable = ch.get(JAVA_INT, CH_COMBINED_COUNT) + ch.get(JAVA_INT, rx ? CH_RX_COUNT : CH_TX_COUNT);
                 if (usable > 0) return usable;
             }
-            return info(ifindex).numRxQueues();
+            LinkInfo link = info(ifindex);
+            return rx ? link.numRxQueues() : link.numTxQueues();
         }
     }
 }

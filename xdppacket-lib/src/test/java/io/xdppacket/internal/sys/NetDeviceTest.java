@@ -110,6 +110,18 @@ class NetDeviceTest {
     }
 
     @Test
+    @Privileged(tools = {"ip", "ethtool"})
+    void txQueueCountIsWhatIsInUseNowApartFromRx() throws Exception {
+        try (VethPair veth = VethPair.create(4, 1500); NetNs ns = NetNs.enter(veth.nsA())) {
+            assertEquals(4, NetDevice.txQueueCount(veth.ifA()));
+            Tools.run("ip", "netns", "exec", veth.nsA(), "ethtool", "-L", veth.ifA(), "tx", "2");
+            assertEquals(2, NetDevice.txQueueCount(veth.ifA()));
+            assertEquals(4, NetDevice.rxQueueCount(veth.ifA()), "RX queues are counted apart");
+            assertEquals(4, NetDevice.info(NetDevice.ifindex(veth.ifA())).numTxQueues(), "allocated stays 4");
+        }
+    }
+
+    @Test
     @Privileged(tools = "ip")
     void withoutEthtoolChannelsTheAllocatedCountIsUsed() throws Exception {
         try (VethPair veth = VethPair.create(); NetNs ns = NetNs.enter(veth.nsA())) {
@@ -117,7 +129,9 @@ class NetDeviceTest {
             String br = "br" + veth.ifA().substring(2);
             Tools.run("ip", "-n", veth.nsA(), "link", "add", br, "numrxqueues", "3", "numtxqueues", "2", "type", "bridge");
             assertEquals(3, NetDevice.rxQueueCount(br));
+            assertEquals(2, NetDevice.txQueueCount(br));
             assertEquals(1, NetDevice.rxQueueCount("lo"));
+            assertEquals(1, NetDevice.txQueueCount("lo"));
             XdpException e = assertThrows(XdpException.class, () -> NetDevice.rxQueueCount("nosuchif0"));
             assertEquals("ENODEV", e.errnoName());
         }
