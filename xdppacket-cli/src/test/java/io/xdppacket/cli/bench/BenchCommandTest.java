@@ -2,16 +2,20 @@ package io.xdppacket.cli.bench;
 
 import io.xdppacket.cli.CliErrors;
 import io.xdppacket.cli.testing.Cli;
+import io.xdppacket.cli.testing.Jvm;
 import io.xdppacket.testing.Privileged;
 import io.xdppacket.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -88,6 +92,43 @@ class BenchCommandTest {
         assertTrue(Double.parseDouble(rows.get(3)[10]) > 0, "a ratio for row 3: " + r);
         assertEquals("True", rows.get(5)[9], "C ran row 5: " + r);
         assertEquals("False", rows.get(6)[9], "C has no row 6: " + r);
+    }
+
+    /** Ctrl-C in the middle of a row: exit code 130, and the namespaces (with their veths and programs) are gone. */
+    @Test
+    @Privileged(tools = {"ip", "ethtool", "kill"})
+    void ctrlCEndsTheBenchAndRemovesEverythingItMade() throws Exception {
+        Process p = new ProcessBuilder(Jvm.command(Jvm.classPath(), "bench", "--rows", "5", "--seconds", "60", "--rounds", "1"))
+                .redirectErrorStream(true).start();
+        try {
+            String prefix = "xpbs1" + p.pid();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Tools.run("ip", "netns", "list").stdout().contains(prefix)) {
+                assertTrue(p.isAlive() && System.nanoTime() < deadline, "the bench made no namespace " + prefix);
+                Thread.sleep(50);
+            }
+            Thread.sleep(1500); // into the row: sockets open, frames moving
+            Tools.run("kill", "-INT", Long.toString(p.pid()));
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the bench ended after Ctrl-C");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(CliErrors.INTERRUPTED, p.exitValue(), out);
+            assertFalse(Tools.run("ip", "netns", "list").stdout().contains("xpbs1" + p.pid()), "namespaces left behind");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** As nobody, in a process of its own: exit code 3 and one line, before anything is made. */
+    @Test
+    @Privileged(tools = "setpriv")
+    void withoutRootTheExitCodeIs3() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        cmd.addAll(Jvm.command(Jvm.worldReadableClassPath(dir), "bench", "--quick"));
+        Tools.Result r = Tools.run(cmd);
+        assertEquals(CliErrors.UNAVAILABLE, r.exitCode(), r::toString);
+        assertEquals("", r.stdout());
+        assertEquals("xdppacket bench: needs root: the bench creates network namespaces and attaches XDP programs (run with sudo)\n",
+                r.stderr());
     }
 
     /** Row number to the fields of its line (see {@link #READ_JSON}); also checks the environment line. */
