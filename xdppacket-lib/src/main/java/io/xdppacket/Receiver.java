@@ -29,8 +29,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class Receiver {
     /** Frames gathered before one FILL submission. */
     static final int REFILL_BATCH = 16;
-    /** Ring checks before a blocking read falls back to {@code ppoll}: a few µs of spinning saves a syscall under load. */
-    private static final int SPINS_BEFORE_POLL = 128;
+    /** Ring checks between two looks at the clock and the closed flag while a read spins. */
+    static final int SPINS_PER_CHECK = 32;
     /** A blocking wait re-checks the closed flag at least this often, even if no wake-up arrives. */
     private static final long BLOCK_CHUNK_NANOS = 1_000_000_000L;
 
@@ -52,6 +52,7 @@ final class Receiver {
     private final Poller poller;
     private final boolean block;
     private final long pollTimeoutNanos;
+    private final long busyPollNanos;
     private final Lifecycle life;
     private final XskKicks kernel;
     private final MemorySegment clock = MemorySegment.ofArray(new long[2]);
@@ -84,6 +85,7 @@ final class Receiver {
         this.receiving = options.receive();
         this.block = options.ioMode() == IoMode.BLOCK;
         this.pollTimeoutNanos = options.pollTimeout().toNanos();
+        this.busyPollNanos = options.busyPoll().toNanos();
         this.poller = new Poller(arena, new int[] {fd}, Libc.POLLIN, wakeFd, "RX of " + life.name());
         this.ifindex = ifindex;
         this.queue = queue;
@@ -338,20 +340,21 @@ final class Receiver {
     }
 
     /**
-     * Peeks up to {@code max} descriptors, waiting as the I/O mode says. Returns how many; they
-     * start at {@code rx.consumedStart() - n}. Returns 0 only in NONBLOCK mode.
+     * Peeks up to {@code max} descriptors, waiting as the I/O mode says: first spinning on the ring
+     * for {@code busyPoll}, then sleeping in {@code ppoll}. Returns how many; they start at
+     * {@code rx.consumedStart() - n}. Returns 0 only in NONBLOCK mode.
      */
     private int awaitFrames(int max) throws XdpException {
         int n = peekStamped(max);
         if (n > 0) return n;
         refill();
         if (fill.needsWakeup()) wakeKernel();
+        long start = System.nanoTime();
+        if (busyPollNanos > 0) {
+            n = spin(max, start + (block ? busyPollNanos : Math.min(busyPollNanos, pollTimeoutNanos)));
+            if (n > 0) return n;
+        }
         if (block) {
-            for (int i = 0; i < SPINS_BEFORE_POLL; i++) {
-                Thread.onSpinWait();
-                n = peekStamped(max);
-                if (n > 0) return n;
-            }
             while (true) {
                 life.ensureOpen();
                 polls++;
@@ -361,16 +364,33 @@ final class Receiver {
                 if (fill.needsWakeup()) wakeKernel();
             }
         }
-        long deadline = System.nanoTime() + pollTimeoutNanos;
-        long left = pollTimeoutNanos;
-        do {
+        long deadline = start + pollTimeoutNanos;
+        long left = deadline - System.nanoTime();
+        while (left > 0) {
             polls++;
             if (poller.await(left) == Poller.WOKEN) throw life.closedException();
             n = peekStamped(max);
             if (n > 0) return n;
             left = deadline - System.nanoTime();
-        } while (left > 0);
+        }
         return 0;
+    }
+
+    /**
+     * Checks the RX ring until frames are there or {@code until} has passed (0 then). Looks at the
+     * clock and the closed flag every {@link #SPINS_PER_CHECK} checks: a close ends the spin as it
+     * ends a sleep.
+     */
+    private int spin(int max, long until) throws XdpClosedException {
+        for (int i = 1; ; i++) {
+            Thread.onSpinWait();
+            int n = peekStamped(max);
+            if (n > 0) return n;
+            if (i % SPINS_PER_CHECK == 0) {
+                if (life.isClosed()) throw life.closedException();
+                if (System.nanoTime() - until >= 0) return 0;
+            }
+        }
     }
 
     /** {@code rx.peek}, reading the clock when the peek had to look at the kernel's index and found frames. */

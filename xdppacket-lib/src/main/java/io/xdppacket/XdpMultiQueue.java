@@ -65,8 +65,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class XdpMultiQueue implements AutoCloseable {
     /** How long close() waits for a reader still inside ppoll over the sockets. */
     private static final long CLOSE_DRAIN_NANOS = 5_000_000_000L;
-    /** Ring checks before a blocking read falls back to {@code ppoll}, as in a single socket's read. */
-    private static final int SPINS_BEFORE_POLL = 128;
     /** A blocking wait re-checks the closed flags at least this often, even if no wake-up arrives. */
     private static final long BLOCK_CHUNK_NANOS = 1_000_000_000L;
 
@@ -84,6 +82,7 @@ public final class XdpMultiQueue implements AutoCloseable {
     private final Poller poller;
     private final boolean block;
     private final long pollTimeoutNanos;
+    private final long busyPollNanos;
     private final Object control = new Object();
     /** Guarded by {@link #control}: the wake-up fd is closed, its number may belong to someone else. */
     private boolean wakeFdClosed;
@@ -116,6 +115,7 @@ public final class XdpMultiQueue implements AutoCloseable {
         this.poller = poller;
         this.block = options.ioMode() == IoMode.BLOCK;
         this.pollTimeoutNanos = options.pollTimeout().toNanos();
+        this.busyPollNanos = options.busyPoll().toNanos();
         this.copies = new byte[members.length][];
     }
 
@@ -425,14 +425,21 @@ public final class XdpMultiQueue implements AutoCloseable {
 
     /**
      * Waits until some queue has a frame and returns true; in NONBLOCK mode returns false once
-     * {@code deadline} has passed.
+     * {@code deadline} has passed. Spins over the rings for {@code busyPoll} first, as a single
+     * socket's read does, then sleeps in one {@code ppoll} over all of them.
      */
     private boolean awaitAny(long deadline) throws XdpException {
         prepareAll();
-        if (block) {
-            for (int i = 0; i < SPINS_BEFORE_POLL; i++) {
+        if (busyPollNanos > 0) {
+            long until = System.nanoTime() + busyPollNanos;
+            if (!block && deadline - until < 0) until = deadline;
+            for (int i = 1; ; i++) {
                 Thread.onSpinWait();
                 if (anyReady()) return true;
+                if (i % Receiver.SPINS_PER_CHECK == 0) {
+                    life.ensureOpen();
+                    if (System.nanoTime() - until >= 0) break;
+                }
             }
         }
         while (true) {

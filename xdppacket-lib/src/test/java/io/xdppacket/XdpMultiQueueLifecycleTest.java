@@ -7,6 +7,8 @@ import io.xdppacket.testing.Frames;
 import io.xdppacket.testing.Privileged;
 import io.xdppacket.testing.VethPair;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,10 +35,18 @@ class XdpMultiQueueLifecycleTest {
         return XdpOptions.builder().queueCount(QUEUES).networkNamespace(ns).build();
     }
 
-    @Test
-    void closeWakesPerQueueReadersBlockedOnOtherThreads() throws Exception {
+    /** The receiving end's options, with the default busyPoll or the longest (a reader that never sleeps). */
+    private static XdpOptions waiting(VethPair veth, boolean busy) {
+        return options(veth, veth.nsB()).toBuilder()
+                .busyPoll(busy ? XdpOptions.MAX_BUSY_POLL : XdpOptions.DEFAULT_BUSY_POLL).build();
+    }
+
+    /** Readers that sleep in ppoll, or that busy-poll (never sleep): close ends both kinds of wait. */
+    @ParameterizedTest(name = "busy-polling {0}")
+    @ValueSource(booleans = {false, true})
+    void closeWakesPerQueueReadersBlockedOnOtherThreads(boolean busy) throws Exception {
         try (VethPair veth = VethPair.create(QUEUES, 1500)) {
-            XdpMultiQueue mq = XdpMultiQueue.open(veth.ifB(), options(veth, veth.nsB()));
+            XdpMultiQueue mq = XdpMultiQueue.open(veth.ifB(), waiting(veth, busy));
             assertTrue(veth.xdpAttached(veth.nsB(), veth.ifB()));
             List<AtomicReference<Throwable>> outcomes = new ArrayList<>();
             List<Thread> readers = new ArrayList<>();
@@ -52,8 +62,9 @@ class XdpMultiQueueLifecycleTest {
                     }
                 }));
             }
-            Thread.sleep(200); // let them block in ppoll
+            Thread.sleep(200); // let them block in ppoll (or spin)
             for (Thread t : readers) assertTrue(t.isAlive(), "a BLOCK read waits for a frame");
+            if (busy) assertEquals(0, mq.stats().total().rxPolls(), "busy-polling readers never sleep");
             mq.close();
             for (Thread t : readers) t.join(5_000);
             for (int q = 0; q < QUEUES; q++) {
@@ -68,10 +79,11 @@ class XdpMultiQueueLifecycleTest {
         }
     }
 
-    @Test
-    void closeWakesAMultiQueueReaderAndEveryCallAfterwardsSaysClosed() throws Exception {
+    @ParameterizedTest(name = "busy-polling {0}")
+    @ValueSource(booleans = {false, true})
+    void closeWakesAMultiQueueReaderAndEveryCallAfterwardsSaysClosed(boolean busy) throws Exception {
         try (VethPair veth = VethPair.create(QUEUES, 1500)) {
-            XdpMultiQueue mq = XdpMultiQueue.open(veth.ifB(), options(veth, veth.nsB()));
+            XdpMultiQueue mq = XdpMultiQueue.open(veth.ifB(), waiting(veth, busy));
             AtomicReference<Throwable> outcome = new AtomicReference<>();
             Thread reader = Thread.ofPlatform().start(() -> {
                 try {
@@ -83,6 +95,7 @@ class XdpMultiQueueLifecycleTest {
             });
             Thread.sleep(200);
             assertTrue(reader.isAlive(), "a BLOCK read waits for a frame on any queue");
+            if (busy) assertEquals(0, mq.stats().total().rxPolls(), "a busy-polling reader never sleeps");
             mq.close();
             reader.join(5_000);
             assertFalse(reader.isAlive(), "close woke the reader");

@@ -27,6 +27,10 @@ class XdpSocketBadInputTest {
         assertTrue(e.getMessage().contains("at least ringSize (1024)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> XdpOptions.builder().pollTimeout(Duration.ZERO).build());
         assertTrue(e.getMessage().startsWith("pollTimeout = PT0S"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> XdpOptions.builder().busyPoll(Duration.ofNanos(-1)).build());
+        assertTrue(e.getMessage().startsWith("busyPoll = PT-0.000000001S: must be between 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> XdpOptions.builder().busyPoll(Duration.ofHours(2)).build());
+        assertTrue(e.getMessage().startsWith("busyPoll = PT2H: must be between 0 (sleep at once) and 1 hour"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> XdpOptions.builder().frameSize(3000).build());
         assertTrue(e.getMessage().startsWith("frameSize = 3000"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> XdpOptions.builder().queueCount(0).build());

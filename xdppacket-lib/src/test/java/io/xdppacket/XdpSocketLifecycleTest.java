@@ -108,6 +108,48 @@ class XdpSocketLifecycleTest {
         }
     }
 
+    /** busyPoll as long as it goes: the reader never sleeps (no ppoll), and close still ends its wait. */
+    @Test
+    void closeEndsABusyPollingReader() throws Exception {
+        try (VethPair veth = VethPair.create()) {
+            XdpSocket s = XdpSocket.open(veth.ifB(), XdpOptions.builder().busyPoll(XdpOptions.MAX_BUSY_POLL)
+                    .networkNamespace(veth.nsB()).build());
+            AtomicReference<Throwable> outcome = new AtomicReference<>();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                try {
+                    s.zeroCopyReadPackets(new PacketBatch());
+                    outcome.set(new AssertionError("read returned without a frame"));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            Thread.sleep(200);
+            assertTrue(reader.isAlive(), "a BLOCK read waits for a frame");
+            assertEquals(0, s.stats().rxPolls(), "spinning, not sleeping in ppoll");
+            s.close();
+            reader.join(5_000);
+            assertFalse(reader.isAlive(), "close ended the spin");
+            assertInstanceOf(XdpClosedException.class, outcome.get());
+            assertFalse(veth.xdpAttached(veth.nsB(), veth.ifB()));
+        }
+    }
+
+    /** A NONBLOCK read whose busyPoll is as long as its pollTimeout spends the whole timeout spinning and never sleeps. */
+    @Test
+    void nonBlockingReadSpinsAtMostThePollTimeout() throws Exception {
+        Duration timeout = Duration.ofMillis(20);
+        try (VethPair veth = VethPair.create();
+             XdpSocket s = XdpSocket.open(veth.ifB(), XdpOptions.builder().ioMode(IoMode.NONBLOCK).pollTimeout(timeout)
+                     .busyPoll(Duration.ofSeconds(10)).networkNamespace(veth.nsB()).build())) {
+            long t0 = System.nanoTime();
+            assertNull(s.readPacketData());
+            long elapsed = System.nanoTime() - t0;
+            assertTrue(elapsed >= timeout.toNanos() * 9 / 10, "waited " + elapsed + " ns");
+            assertTrue(elapsed < timeout.toNanos() * 20, "returned after " + elapsed / 1_000_000 + " ms, not after busyPoll");
+            assertEquals(0, s.stats().rxPolls(), "the spin took the whole timeout");
+        }
+    }
+
     @Test
     void nonBlockingReadWithoutTrafficReturnsNullAfterThePollTimeout() throws Exception {
         Duration timeout = Duration.ofMillis(20);

@@ -84,14 +84,19 @@ public final class BenchCommand implements Callable<Integer> {
             description = "XDP mode of the receiving end's program (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--compare-c", order = 10, description = "Run the C reference (xskref) beside ours and print our/C ratios.")
+    @Option(names = "--wait", paramLabel = "busy|poll", order = 10, defaultValue = "busy",
+            description = "How receivers wait: busy (never sleep: ours with busyPoll of an hour, C's rxdrop as it is) or poll "
+                    + "(ours with the library's default busyPoll, then ppoll; C's rxdrop -p) (default: ${DEFAULT-VALUE}).")
+    String waitMode;
+
+    @Option(names = "--compare-c", order = 11, description = "Run the C reference (xskref) beside ours and print our/C ratios.")
     boolean compareC;
 
-    @Option(names = "--xskref", paramLabel = "DIR", order = 11,
+    @Option(names = "--xskref", paramLabel = "DIR", order = 12,
             description = "Where the C reference's sources are (default: $XDPPACKET_XSKREF, else ../shared/xskref beside this repository).")
     Path xskref;
 
-    @Option(names = "--json", order = 12, description = "Print JSON instead of the table.")
+    @Option(names = "--json", order = 13, description = "Print JSON instead of the table.")
     boolean json;
 
     @Override
@@ -142,11 +147,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (batch < 1 || batch > 1024) throw CliErrors.usage("--batch " + batch + ": must be between 1 and 1024");
         if (queues < 2 || queues > 16) throw CliErrors.usage("--queues " + queues + ": must be between 2 and 16");
+        if (!waitMode.equals("busy") && !waitMode.equals("poll")) throw CliErrors.usage("--wait " + waitMode + ": must be busy or poll");
+        boolean busy = waitMode.equals("busy");
         if (quick) {
             if (seconds != null || warmup != null || rounds != null) {
                 throw CliErrors.usage("--quick sets its own timing: leave out --seconds, --warmup and --rounds");
             }
-            return BenchConfig.quick(size, batch, queues, xdpMode);
+            return BenchConfig.quick(size, batch, queues, xdpMode, busy);
         }
         double s = seconds == null ? 5 : seconds, w = warmup == null ? 1 : warmup;
         int n = rounds == null ? 3 : rounds;
@@ -155,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (n < 1 || n > 100) throw CliErrors.usage("--rounds " + n + ": must be between 1 and 100");
         // The tail keeps both sides running after the window, so that C's own window (by its clock) never sees the other stop.
         return new BenchConfig((long) (w * 1e9), (long) (s * 1e9), 1_000_000_000L, n, size, batch, queues,
-                xdpMode, 0, Affinity.CPUS > 1 ? 1 : 0);
+                xdpMode, busy, 0, Affinity.CPUS > 1 ? 1 : 0);
     }
 
     private List<BenchRow> selectedRows() {

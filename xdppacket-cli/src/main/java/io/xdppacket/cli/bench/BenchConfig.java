@@ -12,16 +12,19 @@ import io.xdppacket.cli.Affinity;
  * by its own clock never sees the other side stop.
  *
  * @param queues    queues of the multi-queue rows
+ * @param busyPoll  receivers never sleep while waiting (ours: {@code busyPoll} of an hour; C: rxdrop's
+ *                  default loop); false: ours with the library's default {@code busyPoll}, C with {@code -p}
+ *                  ({@code poll()} when a round found nothing)
  * @param sendCpu   where senders run; on veth the peer's receive path runs there too, in softirq
  * @param receiveCpu where receivers run
  */
 public record BenchConfig(long warmupNanos, long durationNanos, long tailNanos, int rounds,
-                          int frameLength, int batch, int queues, XdpMode xdpMode,
+                          int frameLength, int batch, int queues, XdpMode xdpMode, boolean busyPoll,
                           int sendCpu, int receiveCpu) {
 
     /** What {@code --quick} runs: every row once, for well under a second each; checks the bench, measures nothing. */
-    static BenchConfig quick(int frameLength, int batch, int queues, XdpMode mode) {
-        return new BenchConfig(300_000_000L, 500_000_000L, 300_000_000L, 1, frameLength, batch, queues, mode,
+    static BenchConfig quick(int frameLength, int batch, int queues, XdpMode mode, boolean busyPoll) {
+        return new BenchConfig(300_000_000L, 500_000_000L, 300_000_000L, 1, frameLength, batch, queues, mode, busyPoll,
                 0, Affinity.CPUS > 1 ? 1 : 0);
     }
 

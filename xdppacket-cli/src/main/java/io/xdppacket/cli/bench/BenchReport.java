@@ -29,8 +29,9 @@ final class BenchReport {
 
     void printTable(PrintWriter out) {
         out.printf(Locale.ROOT, "xdppacket bench: %d-byte frames, batch %d, %d queues in the multi-queue rows, %s mode, "
-                        + "TX budget %d; %d round%s of %.1f s after %.1f s warm-up%s%n",
-                cfg.frameLength(), cfg.batch(), cfg.queues(), cfg.xdpMode(), txBudget, cfg.rounds(), cfg.rounds() == 1 ? "" : "s",
+                        + "TX budget %d, receivers %s; %d round%s of %.1f s after %.1f s warm-up%s%n",
+                cfg.frameLength(), cfg.batch(), cfg.queues(), cfg.xdpMode(), txBudget,
+                cfg.busyPoll() ? "busy-polling" : "sleeping in ppoll when idle", cfg.rounds(), cfg.rounds() == 1 ? "" : "s",
                 cfg.durationSeconds(), cfg.warmupSeconds(),
                 compareC ? "; C (xskref, libxdp) at the same time on its own veth pair, pairs swapped every round" : "");
         out.printf("%3s  %-34s %s%n", "1", "test environment", env.oneLine());
@@ -94,6 +95,7 @@ final class BenchReport {
         field(j, "queues", cfg.queues()).append(", ");
         field(j, "xdp_mode", cfg.xdpMode().name()).append(", ");
         field(j, "tx_budget", txBudget).append(", ");
+        field(j, "wait", cfg.busyPoll() ? "busy" : "poll").append(", ");
         field(j, "rounds", cfg.rounds()).append(", ");
         field(j, "warmup_seconds", cfg.warmupSeconds()).append(", ");
         field(j, "seconds", cfg.durationSeconds()).append(", ");

@@ -116,6 +116,7 @@ final class CReference {
     List<String> rxdrop(BenchPair pair, BenchConfig cfg, int queues, int batch) {
         List<String> a = new ArrayList<>(List.of("rxdrop", "-i", pair.ifB(), "-Q", Integer.toString(queues),
                 "-m", cfg.xdpMode().name().toLowerCase(Locale.ROOT), "-L", "-b", Integer.toString(batch), "-T", "10"));
+        if (!cfg.busyPoll()) a.add("-p");
         a.addAll(window(cfg));
         return a;
     }

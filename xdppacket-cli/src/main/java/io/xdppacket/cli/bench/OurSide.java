@@ -16,8 +16,9 @@ import java.time.Duration;
  * Our side of a row on one pair: the socket (or multi-queue set) and the hot threads that send or
  * receive through it, shaped as the row says. Senders sit on {@code vA} and are send-only
  * ({@code receive(false)}: no program there, as {@code xdppacket send}); receivers sit on {@code vB}.
- * Everything is in BLOCK mode, the library's default: a receiver waits in the library (spinning
- * briefly, then {@code ppoll}), and the harness ends it by closing the socket.
+ * Everything is in BLOCK mode, the library's default: a receiver waits in the library (spinning on
+ * its ring, then {@code ppoll}, or only spinning with {@code --wait busy}), and the harness ends it
+ * by closing the socket.
  *
  * <p>The loops are what a user's loop would be: frames built once and handed to the socket again
  * and again (a write copies them into the UMEM), and every received frame touched (its UDP source
@@ -59,7 +60,8 @@ final class OurSide {
     static OurSide openReceiver(BenchPair pair, BenchConfig cfg, int queues) throws XdpException {
         // FILL ring of 4096 with 8192 RX frames: the C reference's fill ring (its README: with fewer, fill_empty drops).
         XdpOptions o = XdpOptions.builder().ringSize(4096).numFrames(8192).queueCount(queues).xdpMode(cfg.xdpMode())
-                .ioMode(IoMode.BLOCK).networkNamespace(pair.nsB()).build();
+                .ioMode(IoMode.BLOCK).busyPoll(cfg.busyPoll() ? XdpOptions.MAX_BUSY_POLL : XdpOptions.DEFAULT_BUSY_POLL)
+                .networkNamespace(pair.nsB()).build();
         return queues == 1 ? new OurSide(false, XdpSocket.open(pair.ifB(), o), null)
                 : new OurSide(false, null, XdpMultiQueue.open(pair.ifB(), o));
     }

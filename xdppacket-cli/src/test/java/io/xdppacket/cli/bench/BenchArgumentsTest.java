@@ -36,6 +36,7 @@ class BenchArgumentsTest {
                 bad("--rows 1", "--rows 1", "row 1 is the test environment"),
                 bad("--rows two", "--rows", "'two'"),
                 bad("--mode xdp", "--mode xdp", "drv or skb"),
+                bad("--wait spin", "--wait spin", "busy or poll"),
                 bad("--quick --seconds 3", "--quick sets its own timing"),
                 bad("--xskref /tmp", "--xskref /tmp", "only with --compare-c"),
                 bad("--compare-c --xskref /nonexistent/xskref", "--xskref /nonexistent/xskref", "no xskbench.c"),
