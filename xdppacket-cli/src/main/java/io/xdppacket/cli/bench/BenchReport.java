@@ -35,16 +35,18 @@ final class BenchReport {
                 cfg.durationSeconds(), cfg.warmupSeconds(),
                 compareC ? "; C (xskref, libxdp) at the same time on its own veth pair, pairs swapped every round" : "");
         out.printf("%3s  %-34s %s%n", "1", "test environment", env.oneLine());
-        String head = String.format(Locale.ROOT, "%3s  %-34s %12s %9s %9s %9s %9s", "row", "test", "pps", "Mbit/s",
-                "CPU ns/f", "alloc B/f", "rx drops");
-        if (compareC) head += String.format(Locale.ROOT, " | %12s %9s %9s %7s %15s", "C pps", "C ns/f", "C drops", "ours/C", "[min..max]");
+        String head = String.format(Locale.ROOT, "%3s  %-34s %12s %9s %9s %9s %7s %9s", "row", "test", "pps", "Mbit/s",
+                "CPU ns/f", "alloc B/f", "sys/f", "rx drops");
+        if (compareC) {
+            head += String.format(Locale.ROOT, " | %12s %9s %7s %9s %7s %15s", "C pps", "C ns/f", "C sys/f", "C drops", "ours/C", "[min..max]");
+        }
         out.println(head);
         boolean footnote = false;
         for (RowResult r : rows) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%3d  %-34s %,12.0f %9.1f %9.1f %9.3f %9s",
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%3d  %-34s %,12.0f %9.1f %9.1f %9.3f %7.4f %9s",
                     r.row().number, r.row().title, r.oursMedian(Measure::pps), r.oursMedian(m -> m.mbps(cfg.frameLength())),
                     r.oursMedian(Measure::cpuNanosPerFrame), r.oursMedian(Measure::allocBytesPerFrame),
-                    r.row().sends() ? "-" : Long.toString(r.oursRxDrops())));
+                    r.oursMedian(Measure::syscallsPerFrame), r.row().sends() ? "-" : Long.toString(r.oursRxDrops())));
             if (compareC) {
                 if (r.hasC()) {
                     double[] ratios = r.rounds().stream().mapToDouble(Round::ratio).toArray();
@@ -55,8 +57,9 @@ final class BenchReport {
                     }
                     boolean note = r.row().cLayoutDiffers();
                     footnote |= note;
-                    line.append(String.format(Locale.ROOT, " | %,12.0f %9.1f %9s %7.3f %15s%s", r.cMedian(Measure::pps),
-                            r.cMedian(Measure::cpuNanosPerFrame), r.row().sends() ? "-" : Long.toString(r.cRxDrops()),
+                    line.append(String.format(Locale.ROOT, " | %,12.0f %9.1f %7.4f %9s %7.3f %15s%s", r.cMedian(Measure::pps),
+                            r.cMedian(Measure::cpuNanosPerFrame), r.cMedian(Measure::syscallsPerFrame),
+                            r.row().sends() ? "-" : Long.toString(r.cRxDrops()),
                             r.ratio(), String.format(Locale.ROOT, "[%.3f..%.3f]", min, max), note ? " *" : ""));
                 } else {
                     line.append(" | ").append(String.format(Locale.ROOT, "%12s", "-")).append("   (no C counterpart: xskbench has no spreading multi-queue write)");
@@ -66,8 +69,9 @@ final class BenchReport {
         }
         if (footnote) out.println("  * C: one thread over all queues (an interface has one XDP program, so one xskbench process); ours: a thread per queue");
         out.println("  pps: frames sent (completed, not dropped by the driver) or received, per second; median over the rounds");
-        out.println("  CPU ns/f, alloc B/f: CPU time and heap allocation of the hot threads per frame; rx drops: the kernel's"
-                + " (RX ring full, FILL ring empty, other) in the windows");
+        out.println("  CPU ns/f, alloc B/f: CPU time and heap allocation of the hot threads per frame; sys/f: data-path system calls"
+                + " (TX kicks, RX wake-ups, polls) per frame");
+        out.println("  rx drops: the kernel's (RX ring full, FILL ring empty, other), ours in the windows, C's over its whole runs");
         for (RowResult r : rows) {
             for (Round round : r.rounds()) {
                 if (!round.accounted()) {
@@ -141,6 +145,7 @@ final class BenchReport {
         field(j, "mbps", c ? r.cMedian(m -> m.mbps(cfg.frameLength())) : r.oursMedian(m -> m.mbps(cfg.frameLength()))).append(", ");
         field(j, "cpu_ns_per_frame", c ? r.cMedian(Measure::cpuNanosPerFrame) : r.oursMedian(Measure::cpuNanosPerFrame)).append(", ");
         field(j, "alloc_bytes_per_frame", c ? Double.NaN : r.oursMedian(Measure::allocBytesPerFrame)).append(", ");
+        field(j, "syscalls_per_frame", c ? r.cMedian(Measure::syscallsPerFrame) : r.oursMedian(Measure::syscallsPerFrame)).append(", ");
         if (r.row().sends()) {
             long drops = r.rounds().stream().mapToLong(x -> (c ? x.c() : x.ours()).driverDrops()).sum();
             field(j, "driver_drops", c ? Double.NaN : drops);

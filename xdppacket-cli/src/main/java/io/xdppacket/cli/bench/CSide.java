@@ -59,7 +59,8 @@ final class CSide implements AutoCloseable {
     }
 
     /** What the processes measured, once they have ended (see {@link #await}). */
-    record Result(double pps, long rxRingFull, long fillEmpty, long otherDrops) {}
+    /** @param syscallsPerFrame sendto kicks per frame sent in the window (send), recvfrom wake-ups and polls per frame received over the run (receive) */
+    record Result(double pps, long rxRingFull, long fillEmpty, long otherDrops, double syscallsPerFrame) {}
 
     /**
      * Waits for every process to end (they stop by themselves after their window and tail) and
@@ -67,17 +68,24 @@ final class CSide implements AutoCloseable {
      * summed over processes, and the kernel's drop counters over the whole run.
      */
     Result await(Duration timeout) throws InterruptedException {
-        double pps = 0;
+        double pps = 0, calls = 0, frames = 0;
         long ringFull = 0, fillEmpty = 0, other = 0;
         for (CProcess p : processes) {
             int rc = p.await(timeout);
             if (rc != 0) throw new IllegalStateException("the C reference failed (exit " + rc + "): " + p.label() + "\n" + p.tail());
             pps += p.resultValue(sends ? "tx_ok_pps" : "rx_pps");
+            if (sends) {
+                calls += p.resultValue("kicks");
+                frames += p.resultValue("tx_pps") * p.resultValue("secs");
+            } else {
+                calls += p.resultValue("wakeups") + p.resultValue("polls");
+                frames += p.resultValue("rx_total");
+            }
             ringFull += p.xdpStat("rx_ring_full");
             fillEmpty += p.xdpStat("fill_empty");
             other += p.xdpStat("rx_dropped") - p.xdpStat("fill_empty") + p.xdpStat("rx_invalid");
         }
-        return new Result(pps, ringFull, fillEmpty, other);
+        return new Result(pps, ringFull, fillEmpty, other, frames > 0 ? calls / frames : Double.NaN);
     }
 
     @Override
