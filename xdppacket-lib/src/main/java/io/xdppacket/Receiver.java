@@ -103,25 +103,10 @@ final class Receiver {
     /** Zero-copy batch read: fills {@code batch}, returns the count; 0 only in NONBLOCK mode after the timeout. */
     int readBatch(PacketBatch batch) throws XdpException {
         releaseHeld();
-        Packet[] views = batch.packets;
         while (true) {
-            int n = awaitFrames(views.length);
+            int n = awaitFrames(batch.packets.length);
             if (n == 0) return 0;
-            int start = rx.consumedStart() - n;
-            long now = seenAt;
-            int k = 0;
-            for (int i = 0; i < n; i++) {
-                long addr = rx.address(start + i);
-                int len = rx.length(start + i);
-                if (!valid(addr, len)) continue;
-                Packet p = views[k++];
-                p.point(umem, addr, len);
-                p.info().set(now, len, len, ifindex, queue);
-                held[heldCount++] = addr & frameMask;
-                bytes += len;
-            }
-            rx.release(n);
-            packets += k;
+            int k = takePeekedInto(batch.packets, 0, n);
             batch.size = k;
             heldBatch = batch;
             if (k > 0) return k;
@@ -212,22 +197,7 @@ final class Receiver {
     int tryReadInto(PacketBatch batch, int at, int max) {
         int n = peekStamped(max);
         if (n == 0) return 0;
-        Packet[] views = batch.packets;
-        int start = rx.consumedStart() - n;
-        long now = seenAt;
-        int k = 0;
-        for (int i = 0; i < n; i++) {
-            long addr = rx.address(start + i);
-            int len = rx.length(start + i);
-            if (!valid(addr, len)) continue;
-            Packet p = views[at + k++];
-            p.point(umem, addr, len);
-            p.info().set(now, len, len, ifindex, queue);
-            held[heldCount++] = addr & frameMask;
-            bytes += len;
-        }
-        rx.release(n);
-        packets += k;
+        int k = takePeekedInto(batch.packets, at, n);
         if (k > 0) heldBatch = batch;
         return k;
     }
@@ -278,6 +248,29 @@ final class Receiver {
     /** Counts a wait that another reader made on this socket's behalf. */
     void countPoll() {
         polls++;
+    }
+
+    /**
+     * Points {@code views[at ..]} at the {@code n} descriptors just peeked (skipping invalid ones),
+     * holds their frames and releases the ring slots. Returns how many views were filled.
+     */
+    private int takePeekedInto(Packet[] views, int at, int n) {
+        int start = rx.consumedStart() - n;
+        long now = seenAt;
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            long addr = rx.address(start + i);
+            int len = rx.length(start + i);
+            if (!valid(addr, len)) continue;
+            Packet p = views[at + k++];
+            p.point(umem, addr, len);
+            p.info().set(now, len, len, ifindex, queue);
+            held[heldCount++] = addr & frameMask;
+            bytes += len;
+        }
+        rx.release(n);
+        packets += k;
+        return k;
     }
 
     /** Points {@code view} at the one descriptor just peeked and releases its slot; false if it was invalid. */

@@ -225,34 +225,11 @@ public final class XdpMultiQueue implements AutoCloseable {
      */
     public int zeroCopyReadPacket(PacketBatch batch) throws XdpException {
         life.ensureOpen();
-        Packet[] views = batch.packets;
-        if (views.length < members.length) {
-            throw new IllegalArgumentException("batch capacity " + views.length + " < " + members.length
+        if (batch.packets.length < members.length) {
+            throw new IllegalArgumentException("batch capacity " + batch.packets.length + " < " + members.length
                     + " queues: a read takes up to one frame from each queue (new PacketBatch(queueCount()))");
         }
-        try {
-            releaseAll();
-            long deadline = block ? 0 : System.nanoTime() + pollTimeoutNanos;
-            while (true) {
-                int k = 0;
-                for (int q = 0; q < members.length; q++) {
-                    if (members[q].isClosed()) continue;
-                    try {
-                        if (receivers[q].tryReadOne(views[k])) k++;
-                    } catch (RuntimeException e) {
-                        if (!members[q].isClosed()) throw e;  // else: closed under us, skip it
-                    }
-                }
-                if (k > 0) {
-                    batch.size = k;
-                    heldBatch = batch;
-                    return k;
-                }
-                if (!awaitAny(deadline)) return 0;
-            }
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
+        return readInPlace(batch, false);
     }
 
     /**
@@ -278,11 +255,19 @@ public final class XdpMultiQueue implements AutoCloseable {
      */
     public int zeroCopyReadPackets(PacketBatch batch) throws XdpException {
         life.ensureOpen();
+        return readInPlace(batch, true);
+    }
+
+    /**
+     * The zero-copy reads: rounds over the queues, each a whole fair batch ({@code wholeBatch}) or one
+     * frame from each queue, until one finds frames, waiting between rounds as the I/O mode says.
+     */
+    private int readInPlace(PacketBatch batch, boolean wholeBatch) throws XdpException {
         try {
             releaseAll();
             long deadline = block ? 0 : System.nanoTime() + pollTimeoutNanos;
             while (true) {
-                int k = takeFairly(batch);
+                int k = wholeBatch ? takeFairly(batch) : takeOneEach(batch);
                 if (k > 0) {
                     batch.size = k;
                     heldBatch = batch;
@@ -293,6 +278,21 @@ public final class XdpMultiQueue implements AutoCloseable {
         } catch (RuntimeException e) {
             throw translate(e);
         }
+    }
+
+    /** One non-waiting round of {@link #zeroCopyReadPacket}: a frame from each queue that has one, in queue order. */
+    private int takeOneEach(PacketBatch batch) {
+        Packet[] views = batch.packets;
+        int k = 0;
+        for (int q = 0; q < members.length; q++) {
+            if (members[q].isClosed()) continue;
+            try {
+                if (receivers[q].tryReadOne(views[k])) k++;
+            } catch (RuntimeException e) {
+                if (!members[q].isClosed()) throw e;  // else: closed under us, skip it
+            }
+        }
+        return k;
     }
 
     /**
