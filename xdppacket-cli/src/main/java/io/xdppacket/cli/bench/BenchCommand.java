@@ -112,30 +112,33 @@ public final class BenchCommand implements Callable<Integer> {
         boolean anySingle = selected.stream().anyMatch(r -> !r.multiQueue);
         boolean anyMulti = selected.stream().anyMatch(r -> r.multiQueue);
         int pairs = compareC ? 2 : 1;
-        List<AutoCloseable> made = new ArrayList<>();
+        // The stop signal outlives the pairs: on Ctrl-C the JVM exits only once they are deleted.
         try (StopSignal stop = StopSignal.install()) {
-            BenchPair[] single = anySingle ? pairs("xpbs", 1, pairs, made) : null;
-            BenchPair[] multi = anyMulti ? pairs("xpbm", queues, pairs, made) : null;
-            BenchPair any = single != null ? single[0] : multi[0];
-            Environment env = Environment.of(any);
-            int txBudget = probeTxBudget(any);
-            RowRunner runner = new RowRunner(cfg, c, stop);
-            List<RowResult> results = new ArrayList<>();
-            for (BenchRow row : selected) {
-                if (!json) err.printf(Locale.ROOT, "bench: row %d, %s ...%n", row.number, row.title);
-                try {
-                    results.add(new RowResult(row, runner.run(row, row.multiQueue ? multi : single)));
-                } catch (RowRunner.Interrupted e) {
-                    err.println("bench: interrupted");
-                    return CliErrors.INTERRUPTED;
+            List<BenchPair> made = new ArrayList<>();
+            try {
+                BenchPair[] single = anySingle ? pairs("xpbs", 1, pairs, made) : null;
+                BenchPair[] multi = anyMulti ? pairs("xpbm", queues, pairs, made) : null;
+                BenchPair any = single != null ? single[0] : multi[0];
+                Environment env = Environment.of(any);
+                int txBudget = probeTxBudget(any);
+                RowRunner runner = new RowRunner(cfg, c, stop);
+                List<RowResult> results = new ArrayList<>();
+                for (BenchRow row : selected) {
+                    if (!json) err.printf(Locale.ROOT, "bench: row %d, %s ...%n", row.number, row.title);
+                    try {
+                        results.add(new RowResult(row, runner.run(row, row.multiQueue ? multi : single)));
+                    } catch (RowRunner.Interrupted e) {
+                        err.println("bench: interrupted");
+                        return CliErrors.INTERRUPTED;
+                    }
                 }
+                BenchReport report = new BenchReport(env, cfg, txBudget, c != null, results);
+                if (json) report.printJson(out);
+                else report.printTable(out);
+                return CliErrors.OK;
+            } finally {
+                for (int i = made.size() - 1; i >= 0; i--) made.get(i).close();
             }
-            BenchReport report = new BenchReport(env, cfg, txBudget, c != null, results);
-            if (json) report.printJson(out);
-            else report.printTable(out);
-            return CliErrors.OK;
-        } finally {
-            for (int i = made.size() - 1; i >= 0; i--) made.get(i).close();
         }
     }
 
@@ -180,7 +183,7 @@ public final class BenchCommand implements Callable<Integer> {
         return rows;
     }
 
-    private static BenchPair[] pairs(String prefix, int queues, int count, List<AutoCloseable> made) throws Exception {
+    private static BenchPair[] pairs(String prefix, int queues, int count, List<BenchPair> made) throws Exception {
         BenchPair[] p = new BenchPair[count];
         for (int i = 0; i < count; i++) {
             p[i] = BenchPair.create(prefix + (i + 1), queues);
