@@ -40,8 +40,4 @@ public record BenchConfig(long warmupNanos, long durationNanos, long tailNanos, 
     double warmupSeconds() {
         return warmupNanos / 1e9;
     }
-
-    double tailSeconds() {
-        return tailNanos / 1e9;
-    }
 }

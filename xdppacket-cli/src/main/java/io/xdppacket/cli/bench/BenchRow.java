@@ -79,18 +79,6 @@ public enum BenchRow {
         return multiQueue ? multiQueueCount : 1;
     }
 
-    /**
-     * Frames per call of our side: 1 for single-frame rows, {@code batch} for batch rows; the
-     * set's write takes {@code batch} frames for each queue, its read at most one from each.
-     */
-    public int framesPerCall(int batch, int queues) {
-        return switch (api) {
-            case SINGLE -> 1;
-            case BATCH -> batch;
-            case SET -> sends() ? batch * queues : queues;
-        };
-    }
-
     /** C's {@code -b}: frames per queue per loop, the same per-queue batch as ours. */
     public int cBatch(int batch) {
         return api == Api.BATCH ? batch : 1;

@@ -88,8 +88,4 @@ final class HotThreads {
     Throwable failure() {
         return failure;
     }
-
-    boolean isEmpty() {
-        return threads.isEmpty();
-    }
 }

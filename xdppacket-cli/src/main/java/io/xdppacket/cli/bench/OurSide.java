@@ -71,10 +71,6 @@ final class OurSide {
         return socket != null ? socket.txBudget() : set.socket(0).txBudget();
     }
 
-    boolean zeroCopy() {
-        return socket != null ? socket.isZeroCopy() : set.socket(0).isZeroCopy();
-    }
-
     /**
      * Starts the hot threads: {@code api} and {@code threadPerQueue} as a row says, senders on
      * {@code cfg.sendCpu()} (a thread per queue: spread over the CPUs), receivers on {@code cfg.receiveCpu()}.
