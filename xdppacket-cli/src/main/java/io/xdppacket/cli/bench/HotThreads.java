@@ -36,7 +36,6 @@ final class HotThreads {
     private final Running running = new Running();
     private final List<Thread> threads = new ArrayList<>();
     private volatile Throwable failure;
-    private volatile boolean stopping;
 
     /** Starts {@code loop} on a new thread pinned to {@code cpu}. */
     void start(String name, int cpu, Loop loop) {
@@ -45,7 +44,7 @@ final class HotThreads {
                 if (!Affinity.pin(cpu)) throw new IllegalStateException(name + ": could not pin to CPU " + cpu);
                 loop.run(running);
             } catch (XdpClosedException closed) {
-                if (!stopping) failure = closed; // closed by the harness to wake a blocked read: the normal end
+                if (running.on()) failure = closed; // closed by the harness to wake a blocked read: the normal end
             } catch (Throwable e) {
                 failure = e;
             }
@@ -70,7 +69,6 @@ final class HotThreads {
 
     /** Asks the loops to end; a loop blocked in a read ends when its socket is closed. */
     void stop() {
-        stopping = true;
         running.on = false;
     }
 

@@ -5,7 +5,6 @@ import io.xdppacket.XdpException;
 import io.xdppacket.XdpMultiQueue;
 import io.xdppacket.XdpMultiQueueStats;
 import io.xdppacket.XdpSocket;
-import io.xdppacket.XdpStats;
 
 import java.time.Duration;
 
@@ -41,11 +40,6 @@ final class MultiQueuePort implements XdpPort {
             if (!s.flush(Duration.ofNanos(left))) return false;
         }
         return true;
-    }
-
-    @Override
-    public XdpStats stats() throws XdpException {
-        return queues.stats().total();
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.xdppacket.PacketBatch;
 import io.xdppacket.XdpException;
 import io.xdppacket.XdpMultiQueueStats;
 import io.xdppacket.XdpSocket;
-import io.xdppacket.XdpStats;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,11 +29,6 @@ final class SingleQueuePort implements XdpPort {
     @Override
     public boolean flush(Duration timeout) throws XdpException {
         return socket.flush(timeout);
-    }
-
-    @Override
-    public XdpStats stats() throws XdpException {
-        return socket.stats();
     }
 
     @Override

@@ -46,7 +46,9 @@ public interface XdpPort extends AutoCloseable {
     boolean flush(Duration timeout) throws XdpException;
 
     /** Counters of all queues together. */
-    XdpStats stats() throws XdpException;
+    default XdpStats stats() throws XdpException {
+        return queueStats().total();
+    }
 
     /** Counters of each queue (queue {@code q} at index {@code q}) and their total. */
     XdpMultiQueueStats queueStats() throws XdpException;
