@@ -37,7 +37,7 @@ public class ReceiverCopyBench {
     private final PacketInfo info = new PacketInfo();
 
     @Setup
-    public void setUp() {
+    public void setUp() throws XdpException {
         socket = new InMemorySocket(frameLength, XdpOptions.AUTO_TX_BUDGET);
         receiver = socket.receiver;
     }

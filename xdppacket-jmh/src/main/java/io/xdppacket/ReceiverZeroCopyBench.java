@@ -36,7 +36,7 @@ public class ReceiverZeroCopyBench {
     private final PacketBatch batch64 = new PacketBatch(64);
 
     @Setup
-    public void setUp() {
+    public void setUp() throws XdpException {
         socket = new InMemorySocket(FRAME_LENGTH, XdpOptions.AUTO_TX_BUDGET);
         receiver = socket.receiver;
     }

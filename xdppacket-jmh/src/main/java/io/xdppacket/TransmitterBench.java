@@ -43,7 +43,7 @@ public class TransmitterBench {
     private byte[][] frames;
 
     @Setup
-    public void setUp() {
+    public void setUp() throws XdpException {
         socket = new InMemorySocket(frameLength, txBudget);
         transmitter = socket.transmitter;
         frame = InMemorySocket.ethernetFrame(frameLength);

@@ -1,38 +1,38 @@
 package io.xdppacket;
 
+import io.xdppacket.internal.sys.Errno;
 import io.xdppacket.internal.sys.Libc;
+import io.xdppacket.internal.sys.SysCall;
 import io.xdppacket.internal.xsk.FillRing;
 import io.xdppacket.internal.xsk.Poller;
 import io.xdppacket.internal.xsk.RxRing;
 import io.xdppacket.internal.xsk.XskKicks;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The receive half of a socket: RX ring in, FILL ring out, the RX frames of the UMEM, and the
+ * The receive side of a socket: RX ring in, FILL ring out, the RX frames of the UMEM, and the
  * counters only the reading thread writes.
  *
  * <p>Frame circulation: every RX frame is always in exactly one place — the FILL ring (the kernel
  * may receive into it), the RX ring (received, not yet read), {@link #held} (read zero-copy, still
- * shown to the caller) or {@link #recycle} (free, waiting to go back to FILL in a batch). Descriptors
- * are copied out of the RX ring and the slots released at once; frames are given back to FILL in
- * batches of {@link #REFILL_BATCH}, and all of them before the thread waits, so that the kernel
- * never lacks a buffer while we sleep.
+ * shown to the caller) or {@link #recycle} (free, waiting to go back to FILL in a batch). A read
+ * peeks descriptors, uses them, and only then releases their ring slots; if using one fails, the
+ * peek is cancelled and the frame stays on the RX ring for the next read, so no caller's mistake
+ * can lose a frame. Frames go back to FILL in batches of {@link #REFILL_BATCH}, and all of them
+ * before the thread sleeps, so that the kernel never lacks a buffer while we wait.
  *
- * <p>Single consumer: one thread at a time reads from a socket. A multi-queue reader is that one
- * thread for each of its sockets: it uses the non-waiting reads and waits on all sockets at once.
+ * <p>One reading thread at a time ({@link #guard()}): the public reads enter the guard themselves.
+ * A multi-queue reader is the reading thread of each of its sockets: it holds their guards for the
+ * length of its call and uses the non-waiting {@code try...} reads, waiting on all sockets at once.
  */
 final class Receiver {
     /** Frames gathered before one FILL submission. */
     static final int REFILL_BATCH = 16;
-    /** Ring checks between two looks at the clock and the closed flag while a read spins. */
-    static final int SPINS_PER_CHECK = 32;
-    /** A blocking wait re-checks the closed flag at least this often, even if no wake-up arrives. */
-    private static final long BLOCK_CHUNK_NANOS = 1_000_000_000L;
 
     private final RxRing rx;
     private final FillRing fill;
@@ -49,11 +49,10 @@ final class Receiver {
     private Packet heldPacket;
     private final Packet single = new Packet();
 
-    private final Poller poller;
-    private final boolean block;
-    private final long pollTimeoutNanos;
-    private final long busyPollNanos;
-    private final Lifecycle life;
+    private final SocketResources resources;
+    private final UseGuard guard;
+    private final WaitPolicy policy;
+    private final WaitPolicy.Waitable framesArrived = new FramesArrived();
     private final XskKicks kernel;
     private final MemorySegment clock = MemorySegment.ofArray(new long[2]);
     /** When the frames now cached from the RX ring were first seen: one clock read per ring refresh, not per frame. */
@@ -69,28 +68,38 @@ final class Receiver {
     /**
      * @param rxFirst UMEM address of the first RX frame; the RX frames are {@code rxFrames} consecutive frames from there
      */
-    Receiver(Arena arena, Lifecycle life, int fd, int wakeFd, XskKicks kernel, RxRing rx, FillRing fill, MemorySegment umem,
-             int frameSize, long rxFirst, int rxFrames, XdpOptions options, int ifindex, int queue) {
-        this.life = life;
-        this.kernel = kernel;
+    Receiver(QueueContext ctx, RxRing rx, FillRing fill, long rxFirst, int rxFrames) {
+        this.resources = ctx.resources();
+        this.kernel = ctx.kicks();
         this.rx = rx;
         this.fill = fill;
-        this.umem = umem;
-        this.frameSize = frameSize;
+        this.umem = ctx.umem();
+        this.frameSize = ctx.frameSize();
         this.frameMask = ~((long) frameSize - 1);
         this.rxFirst = rxFirst;
         this.rxSpan = (long) rxFrames * frameSize;
         this.recycle = new long[rxFrames];
         this.held = new long[Math.max(rxFrames, 1)];
-        this.receiving = options.receive();
-        this.block = options.ioMode() == IoMode.BLOCK;
-        this.pollTimeoutNanos = options.pollTimeout().toNanos();
-        this.busyPollNanos = options.busyPoll().toNanos();
-        this.poller = new Poller(arena, new int[] {fd}, Libc.POLLIN, wakeFd, "RX of " + life.name());
-        this.ifindex = ifindex;
-        this.queue = queue;
+        this.receiving = ctx.options().receive();
+        this.ifindex = ctx.ifindex();
+        this.queue = ctx.queue();
+        this.guard = resources.newGuard("two threads read from " + resources.name() + " at once: a socket has one reading thread at a time"
+                + " (its RX and FILL rings each have one user-space side; an XdpMultiQueue's reads are the reading thread of every"
+                + " socket of the set). Read from one thread, or hand the socket from one thread to the next between reads");
+        Poller poller = new Poller(resources.arena(), new int[] {ctx.fd()}, Libc.POLLIN, resources.wakeFd(), "RX of " + resources.name());
+        this.policy = WaitPolicy.forReader(poller, ctx.options());
         for (int i = rxFrames - 1; i >= 0; i--) recycle[recycleCount++] = rxFirst + (long) i * frameSize;
         refill();
+    }
+
+    /** The owner of this socket's resources (its closed state). */
+    SocketResources resources() {
+        return resources;
+    }
+
+    /** The reading side's guard: a multi-queue reader holds it while it reads this socket's rings. */
+    UseGuard guard() {
+        return guard;
     }
 
     /** Frames the FILL ring could not take yet (only when numFrames exceeds the ring). */
@@ -98,37 +107,54 @@ final class Receiver {
         return recycleCount;
     }
 
-    // ---- reads --------------------------------------------------------------------------------
+    // ---- reads: each checks its arguments, then enters the guard ----------------------------------
 
     /** Zero-copy batch read: fills {@code batch}, returns the count; 0 only in NONBLOCK mode after the timeout. */
     int readBatch(PacketBatch batch) throws XdpException {
-        releaseHeld();
-        while (true) {
-            int n = awaitFrames(batch.packets.length);
-            if (n == 0) return 0;
-            int k = takePeekedInto(batch.packets, 0, n);
-            batch.size = k;
-            heldBatch = batch;
-            if (k > 0) return k;
+        Objects.requireNonNull(batch, "batch");
+        enter();
+        try {
+            releaseHeld();
+            while (true) {
+                int n = awaitFrames(batch.packets.length);
+                if (n == 0) return 0;
+                int k = takeInto(batch, 0, n);
+                if (k > 0) {
+                    batch.size = k;
+                    return k;
+                }
+            }
+        } finally {
+            guard.exit();
         }
     }
 
     /** Zero-copy single read: the socket's own view, or {@code null} in NONBLOCK mode after the timeout. */
     Packet readOne() throws XdpException {
-        releaseHeld();
-        while (true) {
-            if (awaitFrames(1) == 0) return null;
-            if (takePeeked(single)) return single;
+        enter();
+        try {
+            releaseHeld();
+            while (true) {
+                if (awaitFrames(1) == 0) return null;
+                if (takeOne(single)) return single;
+            }
+        } finally {
+            guard.exit();
         }
     }
 
     /** Copying read into a new array, or {@code null} in NONBLOCK mode after the timeout. */
     byte[] readCopy(PacketInfo info) throws XdpException {
-        releaseHeld();
-        while (true) {
-            if (awaitFrames(1) == 0) return null;
-            byte[] data = copyPeeked(info);
-            if (data != null) return data;
+        enter();
+        try {
+            releaseHeld();
+            while (true) {
+                if (awaitFrames(1) == 0) return null;
+                byte[] data = copyOne(info);
+                if (data != null) return data;
+            }
+        } finally {
+            guard.exit();
         }
     }
 
@@ -137,22 +163,70 @@ final class Receiver {
      * returns the frame's length, or -1 in NONBLOCK mode after the timeout.
      */
     int readInto(byte[] dst, int offset, PacketInfo info) throws XdpException {
-        releaseHeld();
-        while (true) {
-            if (awaitFrames(1) == 0) return -1;
-            int index = rx.consumedStart() - 1;
-            long addr = rx.address(index);
-            int len = rx.length(index);
-            rx.release(1);
-            if (!valid(addr, len)) continue;
-            int copied = Math.min(len, dst.length - offset);
-            MemorySegment.copy(umem, JAVA_BYTE, addr, dst, offset, copied);
-            recycleFrame(addr & frameMask);
-            if (info != null) info.set(seenAt, copied, len, ifindex, queue);
-            packets++;
-            bytes += len;
-            return len;
+        Objects.requireNonNull(dst, "dst");
+        Objects.checkIndex(offset, dst.length + 1);
+        enter();
+        try {
+            releaseHeld();
+            while (true) {
+                if (awaitFrames(1) == 0) return -1;
+                int len = copyOneInto(dst, offset, info);
+                if (len >= 0) return len;
+            }
+        } finally {
+            guard.exit();
         }
+    }
+
+    /** Gives the frames of the last zero-copy read back now. */
+    void release() throws XdpException {
+        enter();
+        try {
+            releaseHeld();
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private void enter() throws XdpClosedException {
+        if (!receiving) throw sendOnly();
+        guard.enter();
+    }
+
+    // ---- non-waiting reads, for a reader that holds the guard and waits on several sockets itself ----
+
+    /**
+     * Takes one frame, if one is there, into {@code view} without waiting; it is held (and the view
+     * cleared) until the next {@link #releaseHeld}. The caller releases before a round of these: a
+     * release clears the view the previous frame was shown in, which may by now show another socket's.
+     */
+    boolean tryReadOne(Packet view) {
+        while (availableStamped(1) > 0) {
+            if (takeOne(view)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Takes up to {@code max} frames that are there, without waiting, into the views
+     * {@code batch.packets[at .. at+max)}; returns how many. They are held until the next
+     * {@link #releaseHeld}, which clears the whole of {@code batch}: this socket's frames may sit
+     * anywhere in it, between other sockets' frames, so no single remembered view (as
+     * {@link #heldPacket} is for {@link #tryReadOne}) would cover them. Clearing other sockets' views
+     * too is harmless: it only ends their visibility early, never shows a recycled frame.
+     */
+    int tryReadInto(PacketBatch batch, int at, int max) {
+        int n = availableStamped(max);
+        return n == 0 ? 0 : takeInto(batch, at, n);
+    }
+
+    /** Copies one frame, if one is there, into a new array without waiting; {@code null} if none. */
+    byte[] tryReadCopy(PacketInfo info) {
+        while (availableStamped(1) > 0) {
+            byte[] data = copyOne(info);
+            if (data != null) return data;
+        }
+        return null;
     }
 
     /** Gives the frames of the last zero-copy read back, and clears the views that showed them. */
@@ -171,78 +245,42 @@ final class Receiver {
         if (recycleCount >= REFILL_BATCH) refill();
     }
 
-    // ---- non-waiting reads, for a reader that waits on several sockets itself ---------------
-
-    /**
-     * Takes one frame, if one is there, into {@code view} without waiting; it is held (and the view
-     * cleared) until the next {@link #releaseHeld}. The caller releases before a round of these: a
-     * release clears the view the previous frame was shown in, which may by now show another socket's.
-     */
-    boolean tryReadOne(Packet view) {
-        while (peekStamped(1) > 0) {
-            if (takePeeked(view)) return true;
-        }
-        return false;
-    }
-
-    /**
-     * Takes up to {@code max} frames that are there, without waiting, into the views
-     * {@code batch.packets[at .. at+max)}; returns how many. They are held until the next
-     * {@link #releaseHeld}, which clears the whole of {@code batch}: this socket's frames may sit
-     * anywhere in it, several of them, between other sockets' frames, so no single remembered view
-     * (as {@link #heldPacket} is for {@link #tryReadOne}) would cover them. Clearing other sockets'
-     * views too is harmless: it only ends their visibility early, never shows a recycled frame.
-     * The caller releases before a round of these, as for {@link #tryReadOne}.
-     */
-    int tryReadInto(PacketBatch batch, int at, int max) {
-        int n = peekStamped(max);
-        if (n == 0) return 0;
-        int k = takePeekedInto(batch.packets, at, n);
-        if (k > 0) heldBatch = batch;
-        return k;
-    }
-
-    /** Copies one frame, if one is there, into a new array without waiting; {@code null} if none. */
-    byte[] tryReadCopy(PacketInfo info) {
-        while (peekStamped(1) > 0) {
-            byte[] data = copyPeeked(info);
-            if (data != null) return data;
-        }
-        return null;
-    }
-
-    private IllegalStateException sendOnly() {
-        return new IllegalStateException(life.name() + " was opened with receive(false): it only sends");
-    }
-
     /** Whether a frame is waiting, without taking it (stamps the arrival time as a read would). */
     boolean hasFrames() {
-        if (!receiving) throw sendOnly();
-        boolean fresh = rx.cachedEntries() == 0;
-        int n = rx.available(1);
-        if (fresh && n > 0) seenAt = wallClockNanos();
-        return n > 0;
+        return availableStamped(1) > 0;
     }
 
     /**
-     * Frames in the RX ring now, counted without taking them (for tests and tools: a test that must
-     * know every queue's frames are there before it reads). Peeks the cached entries and then the
-     * kernel's index, and puts all of them back.
+     * Frames in the RX ring now, counted without taking them (for tests: a test that must know every
+     * queue's frames are there before it reads). Reads the kernel's index even when frames are cached.
      */
     int framesReady() {
-        if (!receiving) throw sendOnly();
-        boolean fresh = rx.cachedEntries() == 0;
-        int cached = rx.peek(Integer.MAX_VALUE);
-        int arrived = rx.peek(Integer.MAX_VALUE);  // the cache is empty now: this one reads the kernel's index
-        rx.cancel(cached + arrived);
-        if (fresh && cached + arrived > 0) seenAt = wallClockNanos();
+        int cached = availableStamped(Integer.MAX_VALUE);
+        rx.peek(cached);
+        int arrived = rx.available(Integer.MAX_VALUE);  // the cache is empty now: this reads the kernel's index
+        rx.cancel(cached);
         return cached + arrived;
     }
 
     /** What a read does before it sleeps: every free frame back on FILL, and a kick if the kernel asked. */
     void prepareToWait() {
         refill();
-        if (fill.needsWakeup()) wakeKernel();
+        if (fill.needsWakeup()) {
+            wakeups++;
+            kernel.wakeRx(); // nothing to do about a failure here: the wait's alive check finds out what is wrong
+        }
+    }
+
+    /**
+     * Throws if the socket's interface is gone. A deleted interface unbinds the socket and never makes
+     * it readable, so a sleeping reader learns of it only by asking: the RX wake-up call
+     * ({@code recvfrom}) answers ENXIO on an unbound socket.
+     */
+    void checkAlive() throws XdpException {
+        if (kernel.wakeRx() == Errno.ENXIO) {
+            throw SysCall.failure("recvfrom(AF_XDP RX, " + resources.name() + ")", Errno.ENXIO,
+                    "the interface is gone (deleted, or moved to another network namespace); close this socket");
+        }
     }
 
     /** Counts a wait that another reader made on this socket's behalf. */
@@ -250,12 +288,20 @@ final class Receiver {
         polls++;
     }
 
+    IllegalStateException sendOnly() {
+        return new IllegalStateException(resources.name() + " was opened with receive(false): it only sends");
+    }
+
+    // ---- taking descriptors: peek, use, then release (or cancel) ----------------------------------
+
     /**
-     * Points {@code views[at ..]} at the {@code n} descriptors just peeked (skipping invalid ones),
-     * holds their frames and releases the ring slots. Returns how many views were filled.
+     * Points {@code batch.packets[at ..]} at the {@code n} available descriptors (skipping invalid
+     * ones), holds their frames and releases the ring slots. Returns how many views were filled.
+     * Nothing here can fail: the views exist and the descriptors were checked.
      */
-    private int takePeekedInto(Packet[] views, int at, int n) {
-        int start = rx.consumedStart() - n;
+    private int takeInto(PacketBatch batch, int at, int n) {
+        Packet[] views = batch.packets;
+        int start = rx.peek(n);
         long now = seenAt;
         int k = 0;
         for (int i = 0; i < n; i++) {
@@ -270,12 +316,13 @@ final class Receiver {
         }
         rx.release(n);
         packets += k;
+        if (k > 0) heldBatch = batch;
         return k;
     }
 
-    /** Points {@code view} at the one descriptor just peeked and releases its slot; false if it was invalid. */
-    private boolean takePeeked(Packet view) {
-        int index = rx.consumedStart() - 1;
+    /** Points {@code view} at the next available descriptor; false (slot released) if it was invalid. */
+    private boolean takeOne(Packet view) {
+        int index = rx.peek(1);
         long addr = rx.address(index);
         int len = rx.length(index);
         rx.release(1);
@@ -289,20 +336,56 @@ final class Receiver {
         return true;
     }
 
-    /** Copies the one descriptor just peeked into a new array and recycles its frame; {@code null} if it was invalid. */
-    private byte[] copyPeeked(PacketInfo info) {
-        int index = rx.consumedStart() - 1;
+    /** Copies the next available frame into a new array; {@code null} if it was invalid. */
+    private byte[] copyOne(PacketInfo info) {
+        int index = rx.peek(1);
         long addr = rx.address(index);
         int len = rx.length(index);
-        rx.release(1);
-        if (!valid(addr, len)) return null;
-        byte[] data = new byte[len];
+        if (!valid(addr, len)) {
+            rx.release(1);
+            return null;
+        }
+        byte[] data;
+        try {
+            data = new byte[len];
+        } catch (OutOfMemoryError e) {
+            rx.cancel(1);  // the frame stays on the ring: the next read gets it
+            throw e;
+        }
         MemorySegment.copy(umem, JAVA_BYTE, addr, data, 0, len);
-        recycleFrame(addr & frameMask);
-        if (info != null) info.set(seenAt, len, len, ifindex, queue);
+        rx.release(1);
+        consumed(addr, len, len, info);
+        return data;
+    }
+
+    /** Copies the next available frame into {@code dst}; its length, or -1 if it was invalid. */
+    private int copyOneInto(byte[] dst, int offset, PacketInfo info) {
+        int index = rx.peek(1);
+        long addr = rx.address(index);
+        int len = rx.length(index);
+        if (!valid(addr, len)) {
+            rx.release(1);
+            return -1;
+        }
+        int copied = Math.min(len, dst.length - offset);
+        try {
+            MemorySegment.copy(umem, JAVA_BYTE, addr, dst, offset, copied);
+        } catch (RuntimeException e) {
+            rx.cancel(1);
+            throw e;
+        }
+        rx.release(1);
+        consumed(addr, copied, len, info);
+        return len;
+    }
+
+    /** Bookkeeping of a frame read by copy: its buffer goes back toward FILL, the counters and the info. */
+    private void consumed(long addr, int copied, int len, PacketInfo info) {
+        recycle[recycleCount++] = addr & frameMask;
+        if (recycleCount >= REFILL_BATCH) refill();
+        if (info != null) info.set(seenAt, copied, len, ifindex, queue);
         packets++;
         bytes += len;
-        return data;
     }
 
     // ---- frames and rings ---------------------------------------------------------------------
@@ -318,91 +401,42 @@ final class Receiver {
         return false;
     }
 
-    private void recycleFrame(long frame) {
-        recycle[recycleCount++] = frame;
-        if (recycleCount >= REFILL_BATCH) refill();
-    }
-
     /** Moves free frames onto the FILL ring, as many as it takes, with one submit. */
     private void refill() {
-        if (recycleCount == 0) return;
-        int start = fill.reservedStart();
-        int n = fill.reserve(recycleCount);
+        int n = Math.min(recycleCount, fill.free(recycleCount));
+        if (n == 0) return;
+        int start = fill.reserve(n);
         for (int i = 0; i < n; i++) fill.setAddress(start + i, recycle[--recycleCount]);
         fill.submit();
     }
 
-    /**
-     * Peeks up to {@code max} descriptors, waiting as the I/O mode says: first spinning on the ring
-     * for {@code busyPoll}, then sleeping in {@code ppoll}. Returns how many; they start at
-     * {@code rx.consumedStart() - n}. Returns 0 only in NONBLOCK mode.
-     */
+    /** Up to {@code max} available descriptors, waiting as the policy says; 0 only when a NONBLOCK wait timed out. */
     private int awaitFrames(int max) throws XdpException {
-        int n = peekStamped(max);
-        if (n > 0) return n;
-        refill();
-        if (fill.needsWakeup()) wakeKernel();
-        long start = System.nanoTime();
-        if (busyPollNanos > 0) {
-            n = spin(max, start + (block ? busyPollNanos : Math.min(busyPollNanos, pollTimeoutNanos)));
-            if (n > 0) return n;
-        }
-        if (block) {
-            while (true) {
-                life.ensureOpen();
-                polls++;
-                if (poller.await(BLOCK_CHUNK_NANOS) == Poller.WOKEN) throw life.closedException();
-                n = peekStamped(max);
-                if (n > 0) return n;
-                if (fill.needsWakeup()) wakeKernel();
-            }
-        }
-        long deadline = start + pollTimeoutNanos;
-        long left = deadline - System.nanoTime();
-        while (left > 0) {
-            polls++;
-            if (poller.await(left) == Poller.WOKEN) throw life.closedException();
-            n = peekStamped(max);
-            if (n > 0) return n;
-            left = deadline - System.nanoTime();
-        }
-        return 0;
+        int n = availableStamped(max);
+        if (n > 0 || !policy.await(framesArrived)) return n;
+        return availableStamped(max);
     }
 
-    /**
-     * Checks the RX ring until frames are there or {@code until} has passed (0 then). Looks at the
-     * clock and the closed flag every {@link #SPINS_PER_CHECK} checks: a close ends the spin as it
-     * ends a sleep.
-     */
-    private int spin(int max, long until) throws XdpClosedException {
-        for (int i = 1; ; i++) {
-            Thread.onSpinWait();
-            int n = peekStamped(max);
-            if (n > 0) return n;
-            if (i % SPINS_PER_CHECK == 0) {
-                if (life.isClosed()) throw life.closedException();
-                if (System.nanoTime() - until >= 0) return 0;
-            }
-        }
-    }
-
-    /** {@code rx.peek}, reading the clock when the peek had to look at the kernel's index and found frames. */
-    private int peekStamped(int max) {
-        if (!receiving) throw sendOnly();
+    /** {@code rx.available}, reading the clock when it had to look at the kernel's index and found frames. */
+    private int availableStamped(int max) {
         boolean fresh = rx.cachedEntries() == 0;
-        int n = rx.peek(max);
+        int n = rx.available(max);
         if (fresh && n > 0) seenAt = wallClockNanos();
         return n;
-    }
-
-    /** The kernel asked for a kick before it fills again (zero-copy drivers; copy mode never asks). */
-    private void wakeKernel() {
-        wakeups++;
-        kernel.wakeRx(); // nothing to do about a failure here: the next wait finds out what is wrong
     }
 
     private long wallClockNanos() {
         Libc.clockGettime(Libc.CLOCK_REALTIME, clock);
         return clock.getAtIndex(JAVA_LONG, 0) * 1_000_000_000L + clock.getAtIndex(JAVA_LONG, 1);
+    }
+
+    /** This socket's own waits. */
+    private final class FramesArrived implements WaitPolicy.Waitable {
+        @Override public boolean ready() { return hasFrames(); }
+        @Override public void beforeSleep() { prepareToWait(); }
+        @Override public void checkState() throws XdpClosedException { resources.ensureOpen(); }
+        @Override public void woken() throws XdpClosedException { throw resources.closedException(); }
+        @Override public void checkAlive() throws XdpException { Receiver.this.checkAlive(); }
+        @Override public void countPoll() { polls++; }
     }
 }

@@ -8,36 +8,36 @@ import io.xdppacket.internal.xsk.Poller;
 import io.xdppacket.internal.xsk.TxRing;
 import io.xdppacket.internal.xsk.XskKicks;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
- * The transmit half of a socket: TX ring out, COMPLETION ring in, the TX frames of the UMEM, and
+ * The transmit side of a socket: TX ring out, COMPLETION ring in, the TX frames of the UMEM, and
  * the counters only the writing thread writes.
  *
  * <p>A TX frame is either free ({@link #free}, a stack) or in flight (posted on the TX ring, not yet
- * returned on COMPLETION). A write copies the frame into a free one, posts the descriptors of the
- * whole batch with one submit and kicks the kernel.
+ * returned on COMPLETION). A write checks its arguments, reserves TX slots, takes free frames and
+ * copies into them, then submits the whole batch with one release store and kicks the kernel; if a
+ * copy fails (the caller's memory cannot be read), it cancels the reservation and puts the frames
+ * back, so a failed write costs nothing.
  *
  * <p>Kicks. In copy mode (veth, generic XDP, drivers without zero-copy) the kernel sends only inside
- * a {@code sendto}, at most 32 frames per call ({@code XDP_MAX_TX_SKB_BUDGET}), and answers EAGAIN
- * when it stopped for that budget: so a write kicks until the ring is drained, one syscall per 32
- * frames, and the frames are on their way when it returns. EBUSY means the driver dropped one frame
- * (the peer's ring was full, or the frame exceeds the peer's MTU); that frame is still completed, so
- * it is counted in {@link #dropped}. In zero-copy mode the driver sends on its own and one kick when
- * the kernel asks for it ({@code need_wakeup}) is enough.
+ * a {@code sendto}, at most {@code txBudget} frames per call, and answers EAGAIN when it stopped for
+ * that budget: so a write kicks until the ring is drained, and the frames are on their way when it
+ * returns. EBUSY means the driver dropped one frame (the peer's ring was full, or the frame exceeds
+ * the peer's MTU); that frame is still completed, so it is counted in {@link #dropped}. In zero-copy
+ * mode the driver sends on its own and one kick when the kernel asks for it ({@code need_wakeup})
+ * is enough.
  *
- * <p>Single producer: one thread at a time writes to a socket.
+ * <p>One writing thread at a time ({@link #guard()}): every write and flush enters the guard.
  */
 final class Transmitter {
-    /** A blocking wait re-checks the closed flag at least this often. */
-    private static final long WAIT_CHUNK_NANOS = 1_000_000L;
+    /** The smallest frame a write takes: an Ethernet header. */
+    static final int MIN_FRAME = 14;
 
     private final TxRing tx;
     private final CompletionRing cq;
@@ -50,34 +50,41 @@ final class Transmitter {
     private int freeCount;
     private final int frames;
 
-    private final Poller poller;
-    private final boolean block;
-    private final long pollTimeoutNanos;
-    private final Lifecycle life;
+    private final SocketResources resources;
+    private final UseGuard guard;
+    private final WaitPolicy policy;
+    private final Room roomForWrite = new Room();
+    private final Drained drained = new Drained();
     private final XskKicks kernel;
     private final boolean copyMode;
 
     // Counters: written by the writing thread only.
     long packets, bytes, completed, dropped, kicks, polls, invalidCompletions;
 
-    Transmitter(Arena arena, Lifecycle life, int fd, int wakeFd, XskKicks kernel, TxRing tx, CompletionRing cq, MemorySegment umem,
-                int frameSize, long txFirst, int txFrames, XdpOptions options, boolean copyMode) {
-        this.life = life;
-        this.kernel = kernel;
+    Transmitter(QueueContext ctx, TxRing tx, CompletionRing cq, long txFirst, int txFrames, boolean copyMode) {
+        this.resources = ctx.resources();
+        this.kernel = ctx.kicks();
         this.tx = tx;
         this.cq = cq;
-        this.umem = umem;
-        this.frameSize = frameSize;
-        this.room = options.frameRoom();
+        this.umem = ctx.umem();
+        this.frameSize = ctx.frameSize();
+        this.room = ctx.options().frameRoom();
         this.txFirst = txFirst;
         this.txSpan = (long) txFrames * frameSize;
         this.frames = txFrames;
         this.free = new long[txFrames];
         for (int i = txFrames - 1; i >= 0; i--) free[freeCount++] = txFirst + (long) i * frameSize;
-        this.block = options.ioMode() == IoMode.BLOCK;
-        this.pollTimeoutNanos = options.pollTimeout().toNanos();
-        this.poller = new Poller(arena, new int[] {fd}, Libc.POLLOUT, wakeFd, "TX of " + life.name());
         this.copyMode = copyMode;
+        this.guard = resources.newGuard("two threads write to " + resources.name() + " at once: a socket has one writing thread at a time"
+                + " (its TX and COMPLETION rings each have one user-space side; an XdpMultiQueue's writes and flush are the writing thread"
+                + " of every socket of the set). Write from one thread, or hand the socket from one thread to the next between writes");
+        Poller poller = new Poller(resources.arena(), new int[] {ctx.fd()}, Libc.POLLOUT, resources.wakeFd(), "TX of " + resources.name());
+        this.policy = WaitPolicy.forWriter(poller, ctx.options());
+    }
+
+    /** The writing side's guard. */
+    UseGuard guard() {
+        return guard;
     }
 
     /** The largest frame a write accepts. */
@@ -85,67 +92,86 @@ final class Transmitter {
         return room;
     }
 
-    // ---- writes -------------------------------------------------------------------------------
+    // ---- writes: each checks its arguments, then enters the guard ---------------------------------
 
     boolean write(byte[] src, int offset, int length) throws XdpException {
+        Objects.requireNonNull(src, "frame");
         Objects.checkFromIndexSize(offset, length, src.length);
         checkLength(length);
-        if (awaitRoom(1) == 0) return false;
-        long addr = free[--freeCount];
-        MemorySegment.copy(src, offset, umem, JAVA_BYTE, addr, length);
-        post(addr, length);
-        return true;
+        guard.enter();
+        try {
+            if (!awaitRoom(1)) return false;
+            int slot = tx.reserve(1);
+            long addr = free[--freeCount];
+            MemorySegment.copy(src, offset, umem, JAVA_BYTE, addr, length);  // cannot fail: range checked above
+            submitOne(slot, addr, length);
+            return true;
+        } finally {
+            guard.exit();
+        }
     }
 
     boolean write(MemorySegment src) throws XdpException {
+        Objects.requireNonNull(src, "frame");
+        checkReadable(src);
         long size = src.byteSize();
         checkLength(size);
-        if (awaitRoom(1) == 0) return false;
-        long addr = free[--freeCount];
-        MemorySegment.copy(src, 0, umem, addr, size);
-        post(addr, (int) size);
-        return true;
+        guard.enter();
+        try {
+            if (!awaitRoom(1)) return false;
+            int slot = tx.reserve(1);
+            long addr = free[--freeCount];
+            try {
+                MemorySegment.copy(src, 0, umem, addr, size);
+            } catch (RuntimeException e) {  // closed by another thread since the check
+                unwind(1, 1);
+                throw e;
+            }
+            submitOne(slot, addr, (int) size);
+            return true;
+        } finally {
+            guard.exit();
+        }
     }
 
     /** Writes the buffer's remaining bytes; advances its position only if the frame was taken. */
     boolean write(ByteBuffer src) throws XdpException {
+        Objects.requireNonNull(src, "frame");
         int length = src.remaining();
         checkLength(length);
-        if (awaitRoom(1) == 0) return false;
-        long addr = free[--freeCount];
-        if (src.hasArray()) {
-            MemorySegment.copy(src.array(), src.arrayOffset() + src.position(), umem, JAVA_BYTE, addr, length);
-        } else {
-            MemorySegment.copy(MemorySegment.ofBuffer(src), 0, umem, addr, length);
+        guard.enter();
+        try {
+            if (!awaitRoom(1)) return false;
+            int slot = tx.reserve(1);
+            long addr = free[--freeCount];
+            try {
+                if (src.hasArray()) {
+                    MemorySegment.copy(src.array(), src.arrayOffset() + src.position(), umem, JAVA_BYTE, addr, length);
+                } else {
+                    MemorySegment.copy(MemorySegment.ofBuffer(src), 0, umem, addr, length);
+                }
+            } catch (RuntimeException e) {  // a direct buffer over memory that is gone, or another thread's
+                unwind(1, 1);
+                throw e;
+            }
+            src.position(src.position() + length);
+            submitOne(slot, addr, length);
+            return true;
+        } finally {
+            guard.exit();
         }
-        src.position(src.position() + length);
-        post(addr, length);
-        return true;
-    }
-
-    private void post(long addr, int length) throws XdpException {
-        int index = tx.reservedStart();
-        tx.reserve(1);
-        tx.setDescriptor(index, addr, length, 0);
-        tx.submit();
-        packets++;
-        bytes += length;
-        kickUntilSent();
     }
 
     /** Writes {@code frames[from .. from+count)}; returns how many were taken (fewer only in NONBLOCK mode after the timeout). */
     int writeBatch(byte[][] batch, int from, int count) throws XdpException {
+        Objects.requireNonNull(batch, "frames");
         Objects.checkFromIndexSize(from, count, batch.length);
         return writeFrames(batch, null, from, count);
     }
 
-    /** {@link #writeBatch(byte[][], int, int)} over a list (indexed access, no iterator). */
-    int writeBatch(List<byte[]> batch) throws XdpException {
-        return writeBatch(batch, 0, batch.size());
-    }
-
-    /** {@link #writeBatch(byte[][], int, int)} for {@code batch[from .. from+count)} of a list. */
+    /** {@link #writeBatch(byte[][], int, int)} for {@code batch[from .. from+count)} of a list (indexed access, no iterator). */
     int writeBatch(List<byte[]> batch, int from, int count) throws XdpException {
+        Objects.requireNonNull(batch, "frames");
         Objects.checkFromIndexSize(from, count, batch.size());
         return writeFrames(null, batch, from, count);
     }
@@ -161,33 +187,73 @@ final class Transmitter {
             if (f == null) throw new NullPointerException("frame " + i + " is null");
             checkLength(f.length);
         }
-        int done = 0;
-        while (done < count) {
-            int n = awaitRoom(count - done);
-            if (n == 0) break;
-            int start = tx.reservedStart();
-            n = tx.reserve(n);
-            for (int i = 0; i < n; i++) {
-                byte[] f = array != null ? array[from + done + i] : list.get(from + done + i);
-                long addr = free[--freeCount];
-                MemorySegment.copy(f, 0, umem, JAVA_BYTE, addr, f.length);
-                tx.setDescriptor(start + i, addr, f.length, 0);
-                bytes += f.length;
+        guard.enter();
+        try {
+            int done = 0;
+            while (done < count) {
+                if (!awaitRoom(count - done)) break;
+                int n = Math.min(count - done, Math.min(freeCount, tx.free(count - done)));
+                int start = tx.reserve(n);
+                for (int i = 0; i < n; i++) {
+                    byte[] f = array != null ? array[from + done + i] : list.get(from + done + i);
+                    // Checked above; checked again because the caller's array may have changed since:
+                    // a longer frame would be copied over the next UMEM frame.
+                    if (f == null || f.length < MIN_FRAME || f.length > room) {
+                        unwind(n, i);
+                        throw new IllegalStateException("frame " + (from + done + i) + " changed while it was being written");
+                    }
+                    long addr = free[--freeCount];
+                    MemorySegment.copy(f, 0, umem, JAVA_BYTE, addr, f.length);
+                    tx.setDescriptor(start + i, addr, f.length, 0);
+                    bytes += f.length;
+                }
+                tx.submit();
+                packets += n;
+                done += n;
+                kickUntilSent();
             }
-            tx.submit();
-            packets += n;
-            done += n;
-            kickUntilSent();
+            return done;
+        } finally {
+            guard.exit();
         }
-        return done;
     }
 
     /** Rejects a frame no write would take, before anything is written. */
     void checkLength(long length) {
-        if (length < 14 || length > room) {
-            throw new IllegalArgumentException("frame of " + length + " bytes: a frame must be between 14 (an Ethernet header) and "
-                    + room + " bytes (frameSize " + frameSize + " minus " + XdpOptions.HEADROOM + " bytes of headroom)");
+        if (length < MIN_FRAME || length > room) {
+            throw new IllegalArgumentException("frame of " + length + " bytes: a frame must be between " + MIN_FRAME
+                    + " (an Ethernet header) and " + room + " bytes (frameSize " + frameSize + " minus " + XdpOptions.HEADROOM
+                    + " bytes of headroom)");
         }
+    }
+
+    /** Rejects a segment whose memory this thread cannot read, before anything is taken. */
+    private static void checkReadable(MemorySegment src) {
+        if (!src.scope().isAlive()) {
+            throw new IllegalStateException("frame segment: its arena is closed, its memory is gone");
+        }
+        if (!src.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalStateException("frame segment: it belongs to a confined arena of another thread");
+        }
+    }
+
+    /** Posts the one frame written into {@code addr} at reserved slot {@code slot}, and kicks. */
+    private void submitOne(int slot, long addr, int length) throws XdpException {
+        tx.setDescriptor(slot, addr, length, 0);
+        tx.submit();
+        packets++;
+        bytes += length;
+        kickUntilSent();
+    }
+
+    /**
+     * Undoes a write that failed before it submitted: its {@code reserved} TX slots go back to the
+     * ring, and the {@code taken} frames it popped back on the free stack (they are still in the
+     * array, just above its top).
+     */
+    private void unwind(int reserved, int taken) {
+        tx.cancel(reserved);
+        freeCount += taken;
     }
 
     // ---- completion ---------------------------------------------------------------------------
@@ -204,32 +270,39 @@ final class Transmitter {
      * @return whether all completed in time
      */
     boolean flush(long timeoutNanos) throws XdpException {
-        return flush(timeoutNanos, false);
+        guard.enter();
+        try {
+            return policy.awaitBackingOff(drained, timeoutNanos);
+        } finally {
+            guard.exit();
+        }
     }
 
-    /** {@link #flush(long)} for close(), which has already marked the socket closed. */
-    boolean flushForClose(long timeoutNanos) throws XdpException {
-        return flush(timeoutNanos, true);
-    }
-
-    private boolean flush(long timeoutNanos, boolean closing) throws XdpException {
-        long deadline = System.nanoTime() + timeoutNanos;
-        int idle = 0;
-        while (true) {
-            if (tx.pendingInKernel() > 0) kickUntilSent();
-            if (reclaim() > 0) idle = 0;
-            if (freeCount == frames) return true;
-            if (timeoutNanos >= 0 && deadline - System.nanoTime() <= 0) return false;
-            if (!closing) life.ensureOpen();
-            backOff(idle++);
+    /**
+     * For close, after the writers left: lets the kernel complete what was written, for up to
+     * {@code timeoutNanos}. Never throws: an interface that is gone completes nothing more.
+     */
+    void flushForClose(long timeoutNanos) {
+        if (!guard.tryEnter()) return;  // a writer stayed inside: leave its frames alone
+        try {
+            long deadline = System.nanoTime() + timeoutNanos;
+            for (int idle = 0; inFlight() > 0 && deadline - System.nanoTime() > 0; idle++) {
+                if (tx.pendingInKernel() > 0) kickUntilSent();
+                reclaim();
+                if (idle > 0) Thread.onSpinWait();
+            }
+        } catch (XdpException | RuntimeException ignored) {
+            // The interface is gone or down: nothing more will complete.
+        } finally {
+            guard.exit();
         }
     }
 
     /** Takes completed frames back onto the free stack. */
     int reclaim() {
-        int n = cq.peek(frames);
+        int n = cq.available(frames);
         if (n == 0) return 0;
-        int start = cq.consumedStart() - n;
+        int start = cq.peek(n);
         for (int i = 0; i < n; i++) {
             long addr = cq.address(start + i);
             long rel = addr - txFirst;
@@ -245,31 +318,11 @@ final class Transmitter {
         return n;
     }
 
-    /**
-     * Room for up to {@code wanted} frames: free frames and free TX slots. Waits as the I/O mode says;
-     * returns 0 only in NONBLOCK mode after the timeout.
-     */
-    private int awaitRoom(int wanted) throws XdpException {
+    /** Room for at least one of {@code wanted} frames (free frames and free TX slots), waiting as the policy says. */
+    private boolean awaitRoom(int wanted) throws XdpException {
         if (freeCount < wanted) reclaim();
-        int n = Math.min(Math.min(freeCount, tx.free(wanted)), wanted);
-        if (n > 0) return n;
-        long deadline = System.nanoTime() + pollTimeoutNanos;
-        while (true) {
-            life.ensureOpen();
-            kickUntilSent();
-            reclaim();
-            n = Math.min(Math.min(freeCount, tx.free(wanted)), wanted);
-            if (n > 0) return n;
-            long wait = WAIT_CHUNK_NANOS;
-            if (!block) {
-                wait = deadline - System.nanoTime();
-                if (wait <= 0) return 0;
-            }
-            // Copy mode: ppoll itself drives the TX ring (xsk_poll calls the generic xmit) and returns
-            // when the ring is at most half full, or when completions free socket memory.
-            polls++;
-            if (poller.await(wait) == Poller.WOKEN) throw life.closedException();
-        }
+        if (freeCount > 0 && tx.free(1) > 0) return true;
+        return policy.await(roomForWrite);
     }
 
     private void kickUntilSent() throws XdpException {
@@ -299,15 +352,36 @@ final class Transmitter {
         switch (e) {
             case Errno.EAGAIN, Errno.ENOBUFS -> { } // budget used up, driver busy, or no completion room yet: kick again later
             case Errno.EBUSY -> dropped++;          // the driver dropped one frame; it is still completed
-            case Errno.ENETDOWN -> throw SysCall.failure("sendto(AF_XDP TX kick, " + life.name() + ")", e, "the interface is down");
-            case Errno.ENXIO -> throw SysCall.failure("sendto(AF_XDP TX kick, " + life.name() + ")", e, "the interface is gone");
-            default -> throw SysCall.failure("sendto(AF_XDP TX kick, " + life.name() + ")", e, null);
+            case Errno.ENETDOWN -> throw SysCall.failure("sendto(AF_XDP TX kick, " + resources.name() + ")", e, "the interface is down");
+            case Errno.ENXIO -> throw SysCall.failure("sendto(AF_XDP TX kick, " + resources.name() + ")", e,
+                    "the interface is gone (deleted, or moved to another network namespace); close this socket");
+            default -> throw SysCall.failure("sendto(AF_XDP TX kick, " + resources.name() + ")", e, null);
         }
     }
 
-    private static void backOff(int idle) {
-        if (idle < 64) Thread.onSpinWait();
-        else if (idle < 128) Thread.yield();
-        else LockSupport.parkNanos(50_000);
+    /** A write's wait: at least one free frame and one free TX slot. */
+    private final class Room implements WaitPolicy.Waitable {
+        @Override public boolean ready() { return freeCount > 0 && tx.free(1) > 0; }
+        @Override public void beforeSleep() throws XdpException {
+            kickUntilSent();
+            reclaim();
+        }
+        @Override public void checkState() throws XdpClosedException { resources.ensureOpen(); }
+        @Override public void woken() throws XdpClosedException { throw resources.closedException(); }
+        @Override public void checkAlive() { }  // the kicks before each sleep answer ENXIO when the interface is gone
+        @Override public void countPoll() { polls++; }
+    }
+
+    /** A flush's wait: every frame back. */
+    private final class Drained implements WaitPolicy.Waitable {
+        @Override public boolean ready() { return freeCount == frames; }
+        @Override public void beforeSleep() throws XdpException {
+            if (tx.pendingInKernel() > 0) kickUntilSent();
+            reclaim();
+        }
+        @Override public void checkState() throws XdpClosedException { resources.ensureOpen(); }
+        @Override public void woken() throws XdpClosedException { throw resources.closedException(); }
+        @Override public void checkAlive() throws XdpException { kick(); }  // ENXIO or ENETDOWN: nothing more will complete
+        @Override public void countPoll() { polls++; }
     }
 }

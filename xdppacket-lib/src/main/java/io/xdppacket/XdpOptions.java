@@ -1,5 +1,7 @@
 package io.xdppacket;
 
+import io.xdppacket.internal.sys.NetNs;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -231,8 +233,12 @@ public final class XdpOptions {
             if (frameSize != 2048 && frameSize != 4096) {
                 throw bad("frameSize", frameSize, "must be 2048 or 4096 (a UMEM chunk: a power of two between 2048 and the page size)");
             }
-            if (networkNamespace != null && (networkNamespace.isEmpty() || networkNamespace.contains("/"))) {
-                throw bad("networkNamespace", "'" + networkNamespace + "'", "must be a name as 'ip netns list' shows it");
+            if (networkNamespace != null) {
+                try {
+                    NetNs.checkName(networkNamespace);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("networkNamespace: " + e.getMessage());
+                }
             }
             if (txBudget != 0 && (txBudget < KERNEL_TX_BUDGET || txBudget > ringSize)) {
                 throw bad("txBudget", txBudget, "must be 0 (auto) or between " + KERNEL_TX_BUDGET + " and ringSize (" + ringSize + ")");

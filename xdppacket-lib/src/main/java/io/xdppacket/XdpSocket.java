@@ -1,30 +1,18 @@
 package io.xdppacket;
 
-import io.xdppacket.XdpUnavailableException.Missing;
 import io.xdppacket.internal.bpf.XskMap;
-import io.xdppacket.internal.sys.IfXdp;
-import io.xdppacket.internal.sys.Libc;
 import io.xdppacket.internal.sys.NetDevice;
 import io.xdppacket.internal.sys.NetNs;
-import io.xdppacket.internal.sys.SysCall;
-import io.xdppacket.internal.xsk.FillRing;
-import io.xdppacket.internal.xsk.SocketKicks;
-import io.xdppacket.internal.xsk.Umem;
-import io.xdppacket.internal.xsk.XskKicks;
-import io.xdppacket.internal.xsk.XskSocket;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
-
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import java.util.Objects;
 
 /**
- * An AF_XDP socket on one queue of one network interface (the seed's {@code XDPPacket}): raw
- * Ethernet frames in and out, bypassing the kernel's network stack.
+ * An AF_XDP socket on one queue of one network interface: raw Ethernet frames in and out, bypassing
+ * the kernel's network stack.
  *
  * <pre>{@code
  * try (XdpSocket s = XdpSocket.open("eth0")) {       // queue 0, default options
@@ -35,77 +23,68 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * }
  * }</pre>
  *
- * <p><b>What open does</b> (the seed's seven steps): checks the options and the interface; maps the
- * UMEM (2 × numFrames frames: TX half, RX half); creates the socket and registers the UMEM; sizes
- * the four rings; maps them; puts the RX frames on the FILL ring and binds to queue 0 with
- * {@code XDP_USE_NEED_WAKEUP}; loads our XDP program (emitted by this library, no object file), puts
- * the socket in its XSKMAP and attaches it with a bpf_link, so that a crashed process leaves nothing
- * attached. Frames arriving on other queues go to the kernel stack ({@code XDP_PASS}).
+ * <p><b>What open does:</b> checks the options and the interface; maps the UMEM (2 × numFrames
+ * frames: TX half, RX half); creates the socket and registers the UMEM; sizes and maps the four
+ * rings; puts the RX frames on the FILL ring and binds to queue 0 with {@code XDP_USE_NEED_WAKEUP};
+ * loads the library's XDP program, puts the socket in its XSKMAP and attaches it with a bpf_link,
+ * so that a crashed process leaves nothing attached. Frames arriving on other queues go to the
+ * kernel stack ({@code XDP_PASS}). A receiving socket takes <em>every</em> frame of its queue away
+ * from the kernel's stack; a send-only socket ({@link XdpOptions.Builder#receive(boolean)}) takes none.
  *
- * <p><b>Threads.</b> Each ring has one producer and one consumer: at most one thread reads and at
- * most one thread writes at a time (they may be different threads: full duplex). {@link #stats()}
- * and {@link #close()} may be called from any thread. Closing wakes blocked readers and writers,
- * which then throw {@link XdpClosedException}.
+ * <p><b>Threads.</b> Each ring has one producer and one consumer: one thread reads and one thread
+ * writes at a time (they may be different threads: full duplex). A read (or write) while another
+ * thread is inside a read (or write) is refused with an {@link IllegalStateException}, before
+ * anything is taken from a ring; handing the socket from one thread to another between calls is
+ * fine. {@link #stats()} and {@link #close()} may be called from any thread. Closing wakes blocked
+ * readers and writers, which then throw {@link XdpClosedException}.
  *
  * <p><b>In an {@link XdpMultiQueue}.</b> The sockets of {@link XdpMultiQueue#sockets()} are ordinary
- * sockets bound to their queue; the multi-queue set owns the XDP program. Closing one of them alone
- * gives its queue back to the kernel stack (the XSKMAP entry goes with the socket) and leaves the
- * others working; the set's reads then skip that queue, its writes fail on it, and its stats keep
- * the counters the socket had when it closed.
+ * sockets bound to their queue; the set owns the XDP program. Closing one of them alone gives its
+ * queue back to the kernel stack and leaves the others working.
  *
- * <p><b>Errors.</b> Caller mistakes (a frame too long, a bad index) throw
- * {@link IllegalArgumentException} or {@link IndexOutOfBoundsException} before anything happens,
- * and the socket stays usable. Kernel failures throw {@link XdpException}. A NONBLOCK read or write
- * that times out is not an error: it returns {@code null}, 0, -1 or {@code false}.
+ * <p><b>Errors.</b> Caller mistakes (a null or bad argument, a frame too long) throw
+ * {@link IllegalArgumentException}, {@link NullPointerException} or
+ * {@link IndexOutOfBoundsException} before anything happens, and the socket stays usable. Kernel
+ * failures throw {@link XdpException}. A NONBLOCK read or write that times out is not an error: it
+ * returns {@code null}, 0, -1 or {@code false}.
  */
-public final class XdpSocket implements AutoCloseable {
+public final class XdpSocket implements XdpPort {
     /** How long close() lets the kernel complete frames already written. */
     private static final long CLOSE_FLUSH_NANOS = 1_000_000_000L;
-    /** How long close() waits for threads still inside a system call on this socket. */
-    private static final long CLOSE_DRAIN_NANOS = 5_000_000_000L;
 
-    private final String ifname;
-    private final int ifindex;
-    private final int queue;
-    private final XdpOptions options;
-    private final Lifecycle life;
-    private final Arena arena;
-    private final XskSocket xsk;
-    private final int wakeFd;
-    private final Receiver receiver;
-    private final Transmitter transmitter;
-    private final boolean zeroCopy;
-    private final int txBudget;
-    private final Redirect program;
-    private final MemorySegment statsBuf, statsLen, statsErrno;
-    private final Object control = new Object();
-    /** The multi-queue set this socket belongs to, or null; set once, before the set is returned to anyone. */
-    private volatile XdpMultiQueue group;
-    /** The counters at close, for the set's stats; guarded by {@link #control}. */
-    private XdpStats finalStats;
-
-    private XdpSocket(String ifname, int ifindex, int queue, XdpOptions options, Lifecycle life, Arena arena,
-                      XskSocket xsk, int wakeFd, Receiver receiver, Transmitter transmitter, boolean zeroCopy,
-                      int txBudget, Redirect program) {
-        this.ifname = ifname;
-        this.ifindex = ifindex;
-        this.queue = queue;
-        this.options = options;
-        this.life = life;
-        this.arena = arena;
-        this.xsk = xsk;
-        this.wakeFd = wakeFd;
-        this.receiver = receiver;
-        this.transmitter = transmitter;
-        this.zeroCopy = zeroCopy;
-        this.txBudget = txBudget;
-        this.program = program;
-        this.statsBuf = arena.allocate(IfXdp.XDP_STATISTICS_LAYOUT);
-        this.statsLen = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
-        this.statsErrno = Libc.allocateErrno(arena);
+    /** What a socket tells the set it belongs to when it closes on its own. */
+    interface CloseListener {
+        /** Called by the closing socket of {@code queue}, right after it marked itself closed. */
+        void socketClosing(int queue);
     }
 
-    /** Opens a socket on queue 0 of {@code ifname} with {@link XdpOptions#defaults()}. */
+    private final QueueSocket queueSocket;
+    private final SocketResources resources;
+    private final Receiver receiver;
+    private final Transmitter transmitter;
+    private final String ifname;
+    private final XdpOptions options;
+    private final Object statsLock = new Object();
+    private volatile CloseListener listener;
+    /** The counters at close, for the set's stats; guarded by {@link #statsLock}. */
+    private XdpStats finalStats;
+
+    private XdpSocket(QueueSocket queueSocket, String ifname, XdpOptions options) {
+        this.queueSocket = queueSocket;
+        this.resources = queueSocket.resources();
+        this.receiver = queueSocket.receiver();
+        this.transmitter = queueSocket.transmitter();
+        this.ifname = ifname;
+        this.options = options;
+    }
+
+    /**
+     * Opens a socket on queue 0 of {@code ifname} with {@link XdpOptions#defaults()}.
+     *
+     * @param ifname the interface, as {@code ip link} names it
+     * @return the open socket
+     * @throws XdpException as {@link #open(String, XdpOptions)}
+     */
     public static XdpSocket open(String ifname) throws XdpException {
         return open(ifname, XdpOptions.defaults());
     }
@@ -113,458 +92,239 @@ public final class XdpSocket implements AutoCloseable {
     /**
      * Opens a socket on queue 0 of {@code ifname}.
      *
+     * @param ifname  the interface, as {@code ip link} names it
+     * @param options the options; {@code queueCount} must be 1
+     * @return the open socket
      * @throws IllegalArgumentException bad interface name, or {@code queueCount > 1} (use {@link XdpMultiQueue})
      * @throws XdpUnavailableException not Linux, no AF_XDP or BPF in the kernel, missing privilege,
      *         or the interface refuses the XDP mode
-     * @throws XdpException no such interface, queue busy, or another kernel refusal
+     * @throws XdpException no such interface (errno {@code ENODEV}), queue busy, or another kernel refusal
      */
     public static XdpSocket open(String ifname, XdpOptions options) throws XdpException {
-        if (options == null) throw new NullPointerException("options");
+        Objects.requireNonNull(options, "options");
+        NetDevice.checkName(ifname);
         if (options.queueCount() != 1) {
             throw new IllegalArgumentException("queueCount = " + options.queueCount()
                     + ": XdpSocket uses queue 0 only; use XdpMultiQueue.open for sockets on queues [0, queueCount)");
         }
         Platform.check();
         try (NetNs ns = options.networkNamespace() == null ? null : NetNs.enter(options.networkNamespace())) {
-            int ifindex = NetDevice.ifindex(ifname);
-            return openQueue(ifname, ifindex, 0, options, null);
+            return openQueue(ifname, NetDevice.ifindex(ifname), 0, options, null);
         }
     }
 
     /**
-     * Opens a socket on {@code queue}. With {@code sharedMap} the caller owns program and map and this
-     * socket only registers itself in the map; without, the socket loads and attaches its own.
-     * Runs in the calling thread's network namespace.
+     * Opens a socket on {@code queue}, in the calling thread's network namespace. With
+     * {@code sharedMap} the caller owns program and map and this socket only registers itself in the
+     * map; without, a receiving socket loads and attaches its own.
      */
     static XdpSocket openQueue(String ifname, int ifindex, int queue, XdpOptions options, XskMap sharedMap)
             throws XdpException {
-        String name = "XdpSocket(" + ifname + " queue " + queue + ")";
-        Lifecycle life = new Lifecycle(name);
-        Arena arena = Arena.ofShared();
-        XskSocket xsk = null;
-        int wakeFd = -1;
-        Redirect program = null;
-        try {
-            int n = options.numFrames();
-            int fs = options.frameSize();
-            Umem umem = Umem.allocate(arena, 2 * n, fs);
-            xsk = XskSocket.create(arena, ifname + " queue " + queue, umem, options.ringSize(), FillRing.sizeFor(n));
-            wakeFd = createEventFd(name);
-            // RX frames go on the FILL ring before bind, so the first frames never find it empty.
-            XskKicks kicks = new SocketKicks(arena, xsk.fd());
-            Receiver receiver = new Receiver(arena, life, xsk.fd(), wakeFd, kicks, xsk.rx(), xsk.fill(), umem.memory(),
-                    fs, umem.frameAddress(n), n, options, ifindex, queue);
-            xsk.bind(ifindex, ifname, queue, IfXdp.XDP_USE_NEED_WAKEUP, 0);
-            boolean zeroCopy = xsk.zeroCopy();
-            int txBudget = applyTxBudget(xsk, options);
-            Transmitter transmitter = new Transmitter(arena, life, xsk.fd(), wakeFd, kicks, xsk.tx(), xsk.completion(),
-                    umem.memory(), fs, umem.frameAddress(0), n, options, !zeroCopy);
-            if (!options.receive()) {
-                // Send-only: no program, the interface's traffic stays with the kernel stack.
-            } else if (sharedMap != null) {
-                sharedMap.put(queue, xsk.fd());
-            } else {
-                XskMap map = XskMap.create(queue + 1);
-                try {
-                    map.put(queue, xsk.fd());
-                } catch (XdpException | RuntimeException e) {
-                    map.close();
-                    throw e;
-                }
-                program = Redirect.attach(map, ifindex, options.xdpMode());
-            }
-            return new XdpSocket(ifname, ifindex, queue, options, life, arena, xsk, wakeFd, receiver, transmitter,
-                    zeroCopy, txBudget, program);
-        } catch (XdpException | RuntimeException | Error e) {
-            if (program != null) program.close();
-            arena.close();
-            if (xsk != null) xsk.closeFd();
-            if (wakeFd >= 0) closeFd(wakeFd);
-            throw e;
-        }
+        return new XdpSocket(QueueSocket.open(ifname, ifindex, queue, options, sharedMap), ifname, options);
     }
 
     // ---- reads ------------------------------------------------------------------------------------
 
     /**
-     * Reads one frame into a new array (the seed's {@code ReadPacketData}).
+     * Reads one frame into a new array.
      *
      * @return the frame, or {@code null} in NONBLOCK mode when none arrived within {@code pollTimeout}
+     * @throws XdpException as {@link #zeroCopyReadPackets(PacketBatch)}
      */
     public byte[] readPacketData() throws XdpException {
-        return readPacketData((PacketInfo) null);
+        return receiver.readCopy(null);
     }
 
-    /** {@link #readPacketData()}, also filling {@code info} (if not null) with the frame's capture info. */
+    /**
+     * {@link #readPacketData()}, also filling {@code info} (if not null) with the frame's capture info.
+     *
+     * @param info filled with the frame's capture info; may be {@code null}
+     * @return the frame, or {@code null} in NONBLOCK mode when none arrived within {@code pollTimeout}
+     * @throws XdpException as {@link #zeroCopyReadPackets(PacketBatch)}
+     */
     public byte[] readPacketData(PacketInfo info) throws XdpException {
-        life.ensureOpen();
-        try {
-            return receiver.readCopy(info);
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
+        return receiver.readCopy(info);
     }
 
     /**
      * Reads one frame into {@code dst} without allocating: copies {@code min(length, dst.length)}
-     * bytes (the frame's remaining bytes are lost if it is longer) and fills {@code info} (if not null;
-     * its {@code captureLength} says how many bytes were copied).
+     * bytes (the rest of a longer frame is lost) and fills {@code info} (if not null; its
+     * {@code captureLength} says how many bytes were copied).
      *
+     * @param dst  where the frame goes
+     * @param info filled with the frame's capture info; may be {@code null}
      * @return the frame's length, or -1 in NONBLOCK mode when none arrived within {@code pollTimeout}
+     * @throws NullPointerException if {@code dst} is null (nothing is read)
+     * @throws XdpException as {@link #zeroCopyReadPackets(PacketBatch)}
      */
     public int readPacketData(byte[] dst, PacketInfo info) throws XdpException {
-        life.ensureOpen();
-        try {
-            return receiver.readInto(dst, 0, info);
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
+        return receiver.readInto(dst, 0, info);
     }
 
     /**
-     * Reads one frame in place (the seed's {@code ZeroCopyReadPacketData}). The returned view is this
-     * socket's own and shows the frame until the next read or {@link #release()}; see {@link Packet}.
+     * Reads one frame in place. The returned view is this socket's own and shows the frame until the
+     * next read or {@link #release()}; see {@link Packet}.
      *
      * @return the frame, or {@code null} in NONBLOCK mode when none arrived within {@code pollTimeout}
+     * @throws XdpException as {@link #zeroCopyReadPackets(PacketBatch)}
      */
     public Packet zeroCopyReadPacket() throws XdpException {
-        life.ensureOpen();
-        try {
-            return receiver.readOne();
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
+        return receiver.readOne();
     }
 
-    /**
-     * Reads up to {@code batch.capacity()} frames in place (the seed's {@code ZeroCopyReadMultiPackets},
-     * which read up to 16), each with its capture info. BLOCK mode waits for at least one frame; then
-     * takes what is there without waiting for more. The views stay valid until the next read or
-     * {@link #release()}.
-     *
-     * @return frames read (also {@code batch.size()}); 0 in NONBLOCK mode when none arrived within {@code pollTimeout}
-     */
+    @Override
     public int zeroCopyReadPackets(PacketBatch batch) throws XdpException {
-        life.ensureOpen();
-        try {
-            return receiver.readBatch(batch);
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
+        return receiver.readBatch(batch);
     }
 
-    /** Gives the frames of the last zero-copy read back to the kernel now, instead of at the next read. */
+    @Override
     public void release() throws XdpException {
-        life.ensureOpen();
-        try {
-            receiver.releaseHeld();
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
+        receiver.release();
     }
 
     // ---- writes -----------------------------------------------------------------------------------
 
     /**
-     * Sends one frame (the seed's {@code WritePacket}): copies it into a TX frame, posts it and kicks
-     * the kernel. BLOCK mode waits for room; NONBLOCK gives up after {@code pollTimeout}.
+     * Sends one frame: copies it into a TX frame, posts it and kicks the kernel. BLOCK mode waits for
+     * room; NONBLOCK gives up after {@code pollTimeout}.
      *
+     * @param frame exactly one Ethernet frame, without FCS
      * @return whether the frame was taken (false only in NONBLOCK mode, after the timeout)
      * @throws IllegalArgumentException if the frame is shorter than 14 or longer than {@link #maxFrameLength()} bytes
+     * @throws XdpClosedException if the socket is closed
+     * @throws IllegalStateException if another thread is writing at the same time
+     * @throws XdpException if the interface went away or is down
      */
     public boolean writePacket(byte[] frame) throws XdpException {
-        return writePacket(frame, 0, frame.length);
+        Objects.requireNonNull(frame, "frame");
+        return transmitter.write(frame, 0, frame.length);
     }
 
-    /** {@link #writePacket(byte[])} for {@code length} bytes of {@code frame} from {@code offset}. */
+    /**
+     * {@link #writePacket(byte[])} for {@code length} bytes of {@code frame} from {@code offset}.
+     *
+     * @param frame  holds the frame
+     * @param offset where it starts
+     * @param length its length
+     * @return whether the frame was taken
+     * @throws XdpException as {@link #writePacket(byte[])}
+     */
     public boolean writePacket(byte[] frame, int offset, int length) throws XdpException {
-        life.ensureOpen();
-        try {
-            return transmitter.write(frame, offset, length);
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
+        return transmitter.write(frame, offset, length);
     }
 
-    /** {@link #writePacket(byte[])} for a frame in a memory segment (all of it). */
+    /**
+     * {@link #writePacket(byte[])} for a frame in a memory segment (all of it).
+     *
+     * @param frame the frame; this thread must be able to read it (its arena open and not another thread's)
+     * @return whether the frame was taken
+     * @throws IllegalStateException if the segment's memory cannot be read by this thread
+     * @throws XdpException as {@link #writePacket(byte[])}
+     */
     public boolean writePacket(MemorySegment frame) throws XdpException {
-        life.ensureOpen();
-        try {
-            return transmitter.write(frame);
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
+        return transmitter.write(frame);
     }
 
-    /** {@link #writePacket(byte[])} for the remaining bytes of a buffer; its position advances only if the frame was taken. */
+    /**
+     * {@link #writePacket(byte[])} for the remaining bytes of a buffer; its position advances only if
+     * the frame was taken.
+     *
+     * @param frame the frame, from its position to its limit
+     * @return whether the frame was taken
+     * @throws XdpException as {@link #writePacket(byte[])}
+     */
     public boolean writePacket(ByteBuffer frame) throws XdpException {
-        life.ensureOpen();
-        try {
-            return transmitter.write(frame);
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
+        return transmitter.write(frame);
     }
 
-    /**
-     * Sends many frames (the seed's {@code WriteMultiPackets}) with one TX-ring submission per
-     * batch that fits and as few kicks as the kernel needs. Every frame is checked before any is
-     * written.
-     *
-     * @return frames taken, in order: all of them, except in NONBLOCK mode when room ran out for {@code pollTimeout}
-     */
-    public int writePackets(byte[][] frames) throws XdpException {
-        return writePackets(frames, 0, frames.length);
-    }
-
-    /** {@link #writePackets(byte[][])} for {@code frames[from .. from+count)}. */
+    @Override
     public int writePackets(byte[][] frames, int from, int count) throws XdpException {
-        life.ensureOpen();
-        try {
-            return transmitter.writeBatch(frames, from, count);
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
+        return transmitter.writeBatch(frames, from, count);
     }
 
-    /** {@link #writePackets(byte[][])} for a list (indexed access; use a {@code RandomAccess} list). */
+    @Override
     public int writePackets(List<byte[]> frames) throws XdpException {
-        life.ensureOpen();
-        try {
-            return transmitter.writeBatch(frames);
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
+        Objects.requireNonNull(frames, "frames");
+        return transmitter.writeBatch(frames, 0, frames.size());
     }
 
-    /**
-     * Waits until every frame written so far has completed (came back from the kernel). BLOCK mode
-     * waits as long as that takes; NONBLOCK gives up after {@code pollTimeout}.
-     *
-     * @return whether all frames completed
-     */
+    /** {@link #writePackets(List)} for {@code frames[from .. from+count)}; for a multi-queue set's chunks. */
+    int writePackets(List<byte[]> frames, int from, int count) throws XdpException {
+        return transmitter.writeBatch(frames, from, count);
+    }
+
+    @Override
     public boolean flush() throws XdpException {
         return flush(options.ioMode() == IoMode.BLOCK ? null : options.pollTimeout());
     }
 
-    /** {@link #flush()} with an explicit limit ({@code null}: none). */
+    @Override
     public boolean flush(Duration timeout) throws XdpException {
-        life.ensureOpen();
-        try {
-            return transmitter.flush(timeout == null ? -1 : timeout.toNanos());
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
+        return transmitter.flush(Durations.limitNanos(timeout, "flush timeout"));
     }
 
     // ---- state --------------------------------------------------------------------------------------
 
-    /** Our counters and the kernel's, at this moment. */
+    @Override
     public XdpStats stats() throws XdpException {
-        synchronized (control) {
-            life.ensureOpen();
-            return snapshot();
+        synchronized (statsLock) {
+            resources.ensureOpen();
+            return queueSocket.snapshot();
         }
+    }
+
+    @Override
+    public XdpMultiQueueStats queueStats() throws XdpException {
+        return new XdpMultiQueueStats(List.of(stats()));
     }
 
     /** {@link #stats()}, or after close the counters as they were when the socket closed (for the multi-queue set). */
     XdpStats statsOrFinal() throws XdpException {
-        synchronized (control) {
-            if (finalStats != null) return finalStats;
-            // Open, or closing but not yet unmapped: close() sets finalStats under this lock before it unmaps.
-            return snapshot();
+        synchronized (statsLock) {
+            return finalStats != null ? finalStats : queueSocket.snapshot();
         }
     }
 
-    /** Our counters and the kernel's {@code XDP_STATISTICS}. Caller holds {@link #control}; the arena is open. */
-    private XdpStats snapshot() throws XdpException {
-        xsk.readStatistics(statsErrno, statsBuf, statsLen);
-        return counters(true);
-    }
-
-    /** Our counters, with the kernel's from the last {@code XDP_STATISTICS} read ({@code kernel}) or as 0. */
-    private XdpStats counters(boolean kernel) {
-        Receiver r = receiver;
-        Transmitter t = transmitter;
-        return new XdpStats(r.packets, r.bytes, r.polls, r.wakeups,
-                t.packets, t.bytes, t.completed, t.dropped, t.kicks, t.polls,
-                kernel ? (long) IfXdp.STAT_RX_DROPPED.get(statsBuf) : 0,
-                kernel ? (long) IfXdp.STAT_RX_INVALID_DESCS.get(statsBuf) : 0,
-                kernel ? (long) IfXdp.STAT_TX_INVALID_DESCS.get(statsBuf) : 0,
-                kernel ? (long) IfXdp.STAT_RX_RING_FULL.get(statsBuf) : 0,
-                kernel ? (long) IfXdp.STAT_RX_FILL_RING_EMPTY.get(statsBuf) : 0,
-                kernel ? (long) IfXdp.STAT_TX_RING_EMPTY.get(statsBuf) : 0);
-    }
-
-    /** The interface's name, as given to open. */
-    public String interfaceName() { return ifname; }
-    /** The interface's ifindex (in the namespace the socket was opened in). */
-    public int interfaceIndex() { return ifindex; }
-    /** The NIC queue this socket is bound to. */
-    public int queueId() { return queue; }
-    public XdpOptions options() { return options; }
-    /** Whether the kernel moves frames without copying (driver zero-copy support); false on veth. */
-    public boolean isZeroCopy() { return zeroCopy; }
-    /** Frames one copy-mode TX kick may send: what {@code txBudget} resolved to on this kernel (32 where it cannot be set). */
-    public int txBudget() { return txBudget; }
-    /** The longest frame a write accepts and a read can return: {@code frameSize − 256}. */
-    public int maxFrameLength() { return options.frameRoom(); }
-    public boolean isClosed() { return life.isClosed(); }
+    @Override public String interfaceName() { return ifname; }
+    @Override public int interfaceIndex() { return queueSocket.ifindex(); }
+    /** @return the NIC queue this socket is bound to */
+    public int queueId() { return queueSocket.queue(); }
+    @Override public XdpOptions options() { return options; }
+    @Override public int queueCount() { return 1; }
+    @Override public boolean isZeroCopy() { return queueSocket.zeroCopy(); }
+    /** @return frames one copy-mode TX kick may send: what {@code txBudget} resolved to on this kernel (32 where it cannot be set) */
+    public int txBudget() { return queueSocket.txBudget(); }
+    @Override public int maxFrameLength() { return options.frameRoom(); }
+    @Override public boolean isClosed() { return resources.isClosed(); }
 
     /** Frames written and not yet completed (for tests and tools; racy from other threads). */
     int txInFlight() { return transmitter.inFlight(); }
 
-    // ---- for XdpMultiQueue ------------------------------------------------------------------------
-
     Receiver receiver() { return receiver; }
-    int xskFd() { return xsk.fd(); }
+    Transmitter transmitter() { return transmitter; }
+    int xskFd() { return queueSocket.fd(); }
 
-    /** Makes {@code g}'s reader safe from this socket's close: see {@link XdpMultiQueue#memberClosing}. */
-    void joinGroup(XdpMultiQueue g) { this.group = g; }
-
-    /** {@link #writePackets(List)} for {@code frames[from .. from+count)}. */
-    int writePackets(List<byte[]> frames, int from, int count) throws XdpException {
-        life.ensureOpen();
-        try {
-            return transmitter.writeBatch(frames, from, count);
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
-    }
-
-    /** Rejects a frame no write would take ({@link IllegalArgumentException}). */
-    void checkFrameLength(int length) {
-        transmitter.checkLength(length);
-    }
+    /** Makes the set this socket joined hear of its close; set once, before the set is returned to anyone. */
+    void onClose(CloseListener l) { this.listener = l; }
 
     @Override
     public String toString() {
-        return life.name() + (life.isClosed() ? " (closed)" : "");
+        return resources.toString();
     }
 
     // ---- close --------------------------------------------------------------------------------------
 
-    /**
-     * Closes the socket: lets the kernel complete frames already written (up to 1 s), wakes threads
-     * blocked in reads or writes (they throw {@link XdpClosedException}), detaches and unloads the XDP
-     * program (if this socket owns it), waits until no thread is inside a system call on the socket,
-     * then unmaps the rings and the UMEM and closes the fds. Safe to call twice and from any thread;
-     * never throws.
-     */
     @Override
     public void close() {
-        synchronized (control) {
-            if (life.isClosed()) return;
-            life.markClosed();
+        if (!resources.markClosed()) return;
+        CloseListener l = listener;
+        if (l != null) l.socketClosing(queueSocket.queue());
+        boolean idle = resources.awaitIdle(receiver.guard()) & resources.awaitIdle(transmitter.guard());
+        transmitter.flushForClose(CLOSE_FLUSH_NANOS);
+        synchronized (statsLock) {
+            finalStats = queueSocket.finalSnapshot();
         }
-        signalWake();
-        XdpMultiQueue g = group;
-        if (g != null) g.memberClosing();
-        try {
-            transmitter.flushForClose(CLOSE_FLUSH_NANOS);
-        } catch (XdpException | RuntimeException ignored) {
-            // Interface gone, or a writer racing with us: nothing more to complete.
-        }
-        synchronized (control) {
-            try {
-                finalStats = snapshot();
-            } catch (XdpException | RuntimeException e) {
-                finalStats = counters(false);  // the kernel would not say (interface gone): ours are still right
-            }
-        }
-        if (program != null) program.close();
-        // A multi-queue reader may be inside ppoll with our fd: the fd number must not be reused under it.
-        if (closeArena() && (g == null || g.awaitMemberPollsDone())) {
-            xsk.closeFd();
-            closeFd(wakeFd);
-        }
-    }
-
-    /**
-     * Closes the arena (unmapping rings and UMEM) once no thread is inside a system call with its
-     * memory. Returns false, leaving everything mapped and open, if that did not happen in time.
-     */
-    private boolean closeArena() {
-        long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
-        while (true) {
-            try {
-                arena.close();
-                return true;
-            } catch (IllegalStateException inUse) {
-                // A thread is inside ppoll or sendto with our memory: wake it again and wait.
-                if (System.nanoTime() - deadline > 0) {
-                    // Leak rather than free memory or fds under a running system call.
-                    return false;
-                }
-                signalWake();
-                LockSupport.parkNanos(200_000);
-            }
-        }
-    }
-
-    private void signalWake() {
-        try (Arena call = Arena.ofConfined()) {
-            Libc.write(Libc.allocateErrno(call), wakeFd, call.allocateFrom(JAVA_LONG, 1L), Long.BYTES);
-        }
-    }
-
-    private XdpException translate(RuntimeException e) {
-        // Closed under us: the arena's memory is gone (IllegalStateException), or a racing close
-        // left engine state inconsistent. Either way the caller sees one clear answer.
-        if (life.isClosed()) {
-            XdpClosedException c = life.closedException();
-            c.initCause(e);
-            return c;
-        }
-        throw e;
-    }
-
-    /** A non-blocking eventfd: a wake-up that close() signals and ppoll watches. */
-    /**
-     * Sets the copy-mode TX budget the options ask for and returns the one in force. Auto quietly
-     * keeps the kernel's 32 where the option does not exist (before 6.17); an explicit value there is
-     * an error, since the caller asked for something this kernel cannot do.
-     */
-    private static int applyTxBudget(XskSocket xsk, XdpOptions options) throws XdpException {
-        int wanted = options.txBudget() != 0 ? options.txBudget()
-                : Math.min(XdpOptions.AUTO_TX_BUDGET, options.ringSize());
-        if (wanted == XdpOptions.KERNEL_TX_BUDGET) return wanted;
-        if (xsk.setTxBudget(wanted)) return wanted;
-        if (options.txBudget() != 0) {
-            throw new XdpUnavailableException(Missing.KERNEL_FEATURE, "txBudget = " + options.txBudget()
-                    + ": this kernel cannot change the copy-mode TX budget (XDP_MAX_TX_SKB_BUDGET needs Linux 6.17); use 0 (auto)");
-        }
-        return XdpOptions.KERNEL_TX_BUDGET;
-    }
-
-    static int createEventFd(String name) throws XdpException {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment errno = Libc.allocateErrno(call);
-            int fd = Libc.eventfd(errno, 0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
-            return SysCall.check(fd, errno, "eventfd() for " + name);
-        }
-    }
-
-    static void closeFd(int fd) {
-        try (Arena call = Arena.ofConfined()) {
-            Libc.close(Libc.allocateErrno(call), fd);
-        }
-    }
-
-    /** Fails early, with a typed reason, where AF_XDP cannot exist. */
-    static final class Platform {
-        private Platform() {}
-
-        static void check() throws XdpUnavailableException {
-            String os = System.getProperty("os.name", "");
-            String arch = System.getProperty("os.arch", "");
-            if (!os.toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-                throw new XdpUnavailableException(Missing.OPERATING_SYSTEM, "AF_XDP needs Linux; this is " + os);
-            }
-            if (!arch.equals("amd64") && !arch.equals("x86_64") && !arch.equals("aarch64")) {
-                throw new XdpUnavailableException(Missing.OPERATING_SYSTEM,
-                        "xdppacket supports Linux on x86_64 and aarch64; this is " + arch);
-            }
-        }
+        queueSocket.detach();
+        if (idle) resources.release();
     }
 }

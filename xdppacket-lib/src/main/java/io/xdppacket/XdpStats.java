@@ -43,7 +43,12 @@ public record XdpStats(
         long kernelRxRingFull, long kernelRxFillRingEmpty, long kernelTxRingEmpty) {
 
     /** All zero. */
-    public static final XdpStats ZERO = new XdpStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final XdpStats ZERO = builder().build();
+
+    /** A builder with every counter at 0: set counters by name, then {@link Builder#build()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
 
     /** Frames taken by writes that the kernel has not completed yet. */
     public long txInFlight() {
@@ -62,12 +67,157 @@ public record XdpStats(
 
     /** Field-by-field sum, for totals over queues. */
     public XdpStats plus(XdpStats o) {
-        return new XdpStats(
-                rxPackets + o.rxPackets, rxBytes + o.rxBytes, rxPolls + o.rxPolls, rxWakeups + o.rxWakeups,
-                txPackets + o.txPackets, txBytes + o.txBytes, txCompleted + o.txCompleted, txDropped + o.txDropped,
-                txKicks + o.txKicks, txPolls + o.txPolls,
-                kernelRxDropped + o.kernelRxDropped, kernelRxInvalidDescs + o.kernelRxInvalidDescs,
-                kernelTxInvalidDescs + o.kernelTxInvalidDescs, kernelRxRingFull + o.kernelRxRingFull,
-                kernelRxFillRingEmpty + o.kernelRxFillRingEmpty, kernelTxRingEmpty + o.kernelTxRingEmpty);
+        return builder()
+                .rxPackets(rxPackets + o.rxPackets)
+                .rxBytes(rxBytes + o.rxBytes)
+                .rxPolls(rxPolls + o.rxPolls)
+                .rxWakeups(rxWakeups + o.rxWakeups)
+                .txPackets(txPackets + o.txPackets)
+                .txBytes(txBytes + o.txBytes)
+                .txCompleted(txCompleted + o.txCompleted)
+                .txDropped(txDropped + o.txDropped)
+                .txKicks(txKicks + o.txKicks)
+                .txPolls(txPolls + o.txPolls)
+                .kernelRxDropped(kernelRxDropped + o.kernelRxDropped)
+                .kernelRxInvalidDescs(kernelRxInvalidDescs + o.kernelRxInvalidDescs)
+                .kernelTxInvalidDescs(kernelTxInvalidDescs + o.kernelTxInvalidDescs)
+                .kernelRxRingFull(kernelRxRingFull + o.kernelRxRingFull)
+                .kernelRxFillRingEmpty(kernelRxFillRingEmpty + o.kernelRxFillRingEmpty)
+                .kernelTxRingEmpty(kernelTxRingEmpty + o.kernelTxRingEmpty)
+                .build();
+    }
+
+    /**
+     * Builds an {@link XdpStats} by counter name; counters not set are 0. Not thread-safe; reusable
+     * (each {@link #build()} takes the values set so far).
+     */
+    public static final class Builder {
+        private long rxPackets, rxBytes, rxPolls, rxWakeups;
+        private long txPackets, txBytes, txCompleted, txDropped, txKicks, txPolls;
+        private long kernelRxDropped, kernelRxInvalidDescs, kernelTxInvalidDescs;
+        private long kernelRxRingFull, kernelRxFillRingEmpty, kernelTxRingEmpty;
+
+        private Builder() {}
+
+        /**
+         * Sets {@code rxPackets}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder rxPackets(long v) { rxPackets = v; return this; }
+        /**
+         * Sets {@code rxBytes}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder rxBytes(long v) { rxBytes = v; return this; }
+        /**
+         * Sets {@code rxPolls}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder rxPolls(long v) { rxPolls = v; return this; }
+        /**
+         * Sets {@code rxWakeups}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder rxWakeups(long v) { rxWakeups = v; return this; }
+        /**
+         * Sets {@code txPackets}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder txPackets(long v) { txPackets = v; return this; }
+        /**
+         * Sets {@code txBytes}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder txBytes(long v) { txBytes = v; return this; }
+        /**
+         * Sets {@code txCompleted}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder txCompleted(long v) { txCompleted = v; return this; }
+        /**
+         * Sets {@code txDropped}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder txDropped(long v) { txDropped = v; return this; }
+        /**
+         * Sets {@code txKicks}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder txKicks(long v) { txKicks = v; return this; }
+        /**
+         * Sets {@code txPolls}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder txPolls(long v) { txPolls = v; return this; }
+        /**
+         * Sets {@code kernelRxDropped}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder kernelRxDropped(long v) { kernelRxDropped = v; return this; }
+        /**
+         * Sets {@code kernelRxInvalidDescs}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder kernelRxInvalidDescs(long v) { kernelRxInvalidDescs = v; return this; }
+        /**
+         * Sets {@code kernelTxInvalidDescs}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder kernelTxInvalidDescs(long v) { kernelTxInvalidDescs = v; return this; }
+        /**
+         * Sets {@code kernelRxRingFull}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder kernelRxRingFull(long v) { kernelRxRingFull = v; return this; }
+        /**
+         * Sets {@code kernelRxFillRingEmpty}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder kernelRxFillRingEmpty(long v) { kernelRxFillRingEmpty = v; return this; }
+        /**
+         * Sets {@code kernelTxRingEmpty}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder kernelTxRingEmpty(long v) { kernelTxRingEmpty = v; return this; }
+
+        /** The counters set so far. */
+        public XdpStats build() {
+            return new XdpStats(rxPackets, rxBytes, rxPolls, rxWakeups,
+                    txPackets, txBytes, txCompleted, txDropped, txKicks, txPolls,
+                    kernelRxDropped, kernelRxInvalidDescs, kernelTxInvalidDescs,
+                    kernelRxRingFull, kernelRxFillRingEmpty, kernelTxRingEmpty);
+        }
     }
 }

@@ -92,7 +92,7 @@ class XdpMultiQueueBatchReadTest {
             for (int q = 0; q < QUEUES; q++) if (perQueue[q] > 0) busy++;
             assertTrue(busy > 1, "flows spread over more than one queue: " + Arrays.toString(perQueue));
 
-            XdpMultiQueueStats stats = mq.stats();
+            XdpMultiQueueStats stats = mq.queueStats();
             long sum = 0;
             for (int q = 0; q < QUEUES; q++) {
                 assertEquals(perQueue[q], stats.queue(q).rxPackets(), "rx packets of queue " + q);
@@ -119,7 +119,7 @@ class XdpMultiQueueBatchReadTest {
              XdpMultiQueue tx = XdpMultiQueue.open(veth.ifA(), nonBlocking().receive(false).networkNamespace(veth.nsA()).build());
              XdpMultiQueue rx = XdpMultiQueue.open(veth.ifB(), nonBlocking().networkNamespace(veth.nsB()).build())) {
             byte[][] all = Frames.randomFrames(veth.macB(), veth.macA(), 406, 60, 1514, 41).toArray(new byte[0][]);
-            assertEquals(400, tx.writePacket(all, 3, 400));
+            assertEquals(400, tx.writePackets(all, 3, 400));
             awaitReady(rx, 100, 100, 100, 100);
             Expect expect = new Expect(all, 3, 100);
 
@@ -179,7 +179,7 @@ class XdpMultiQueueBatchReadTest {
             // Queue 2's socket closed on its own: batch reads skip it, the others keep delivering
             // (what arrives on queue 2 now goes to the kernel stack).
             rx.socket(2).close();
-            assertEquals(8, tx.writePacket(all, 0, 8));
+            assertEquals(8, tx.writePackets(all, 0, 8));
             awaitReady(rx, 2, 2, -1, 2);
             assertEquals(6, rx.zeroCopyReadPackets(sixteen));
             int[] nextOf = new int[QUEUES];

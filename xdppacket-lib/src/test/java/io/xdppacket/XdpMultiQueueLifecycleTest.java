@@ -64,7 +64,7 @@ class XdpMultiQueueLifecycleTest {
             }
             Thread.sleep(200); // let them block in ppoll (or spin)
             for (Thread t : readers) assertTrue(t.isAlive(), "a BLOCK read waits for a frame");
-            if (busy) assertEquals(0, mq.stats().total().rxPolls(), "busy-polling readers never sleep");
+            if (busy) assertEquals(0, mq.stats().rxPolls(), "busy-polling readers never sleep");
             mq.close();
             for (Thread t : readers) t.join(5_000);
             for (int q = 0; q < QUEUES; q++) {
@@ -95,7 +95,7 @@ class XdpMultiQueueLifecycleTest {
             });
             Thread.sleep(200);
             assertTrue(reader.isAlive(), "a BLOCK read waits for a frame on any queue");
-            if (busy) assertEquals(0, mq.stats().total().rxPolls(), "a busy-polling reader never sleeps");
+            if (busy) assertEquals(0, mq.stats().rxPolls(), "a busy-polling reader never sleeps");
             mq.close();
             reader.join(5_000);
             assertFalse(reader.isAlive(), "close woke the reader");
@@ -159,7 +159,7 @@ class XdpMultiQueueLifecycleTest {
                     assertEquals(1, again.queueId());
                     again.close();
                 }
-                XdpMultiQueueStats stats = rx.stats();
+                XdpMultiQueueStats stats = rx.queueStats();
                 assertEquals(0, stats.queue(1).rxPackets());
                 assertEquals(2, stats.total().rxPackets());
             } finally {
@@ -182,7 +182,7 @@ class XdpMultiQueueLifecycleTest {
             XdpClosedException e = assertThrows(XdpClosedException.class, () -> mq.zeroCopyReadPacket(new PacketBatch(QUEUES)));
             assertTrue(e.getMessage().contains("every socket of XdpMultiQueue(" + veth.ifB()), e.getMessage());
             assertThrows(XdpClosedException.class, mq::readPacket);
-            assertEquals(QUEUES, mq.stats().perQueue().size(), "the counters of closed sockets stay readable");
+            assertEquals(QUEUES, mq.queueStats().perQueue().size(), "the counters of closed sockets stay readable");
             assertTrue(veth.xdpAttached(veth.nsB(), veth.ifB()), "the program stays until the set closes");
         }
     }
@@ -263,7 +263,7 @@ class XdpMultiQueueLifecycleTest {
                 assertEquals(0, batch.size());
                 assertTrue(mq.readPacket().isEmpty());
             }
-            for (XdpStats s : mq.stats().perQueue()) assertTrue(s.rxPolls() >= 6, "every read waited on every queue: " + s);
+            for (XdpStats s : mq.queueStats().perQueue()) assertTrue(s.rxPolls() >= 6, "every read waited on every queue: " + s);
             assertThrows(IllegalArgumentException.class, () -> mq.zeroCopyReadPacket(new PacketBatch(QUEUES - 1)));
             assertThrows(IllegalArgumentException.class, () -> mq.readPacket(new PacketInfo[QUEUES - 1]));
         }

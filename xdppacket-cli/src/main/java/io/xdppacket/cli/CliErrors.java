@@ -2,7 +2,7 @@ package io.xdppacket.cli;
 
 import io.xdppacket.XdpMode;
 import io.xdppacket.XdpUnavailableException;
-import io.xdppacket.internal.sys.Libc;
+import io.xdppacket.cli.os.Privilege;
 
 import java.util.Locale;
 
@@ -56,7 +56,7 @@ public final class CliErrors {
 
     /** Fails with exit code 3 unless running as root. */
     public static void requireRoot(String why) throws XdpUnavailableException {
-        if (Libc.geteuid() != 0) {
+        if (!Privilege.isRoot()) {
             throw new XdpUnavailableException(XdpUnavailableException.Missing.PRIVILEGE,
                     "needs root: " + why + " (run with sudo)");
         }

@@ -132,13 +132,13 @@ public final class MultiQueueBench {
                 }));
             }
             Thread.sleep((long) (warmup * 1000));
-            List<XdpStats> rx0 = rx.stats().perQueue();
-            XdpStats tx0 = tx.stats().total();
+            List<XdpStats> rx0 = rx.queueStats().perQueue();
+            XdpStats tx0 = tx.stats();
             long[][] cpu0 = cpuTimes();
             long t0 = System.nanoTime();
             Thread.sleep((long) (seconds * 1000));
-            List<XdpStats> rx1 = rx.stats().perQueue();
-            XdpStats tx1 = tx.stats().total();
+            List<XdpStats> rx1 = rx.queueStats().perQueue();
+            XdpStats tx1 = tx.stats();
             long[][] cpu1 = cpuTimes();
             double elapsed = (System.nanoTime() - t0) / 1e9;
 

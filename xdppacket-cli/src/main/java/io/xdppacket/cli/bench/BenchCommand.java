@@ -3,7 +3,7 @@ package io.xdppacket.cli.bench;
 import io.xdppacket.XdpMode;
 import io.xdppacket.XdpOptions;
 import io.xdppacket.XdpSocket;
-import io.xdppacket.cli.Affinity;
+import io.xdppacket.cli.os.Affinity;
 import io.xdppacket.cli.CliErrors;
 import io.xdppacket.cli.frame.UdpFrameBuilder;
 import io.xdppacket.cli.traffic.StopSignal;

@@ -1,7 +1,7 @@
 package io.xdppacket.cli.bench;
 
 import io.xdppacket.XdpMode;
-import io.xdppacket.cli.Affinity;
+import io.xdppacket.cli.os.Affinity;
 
 /**
  * How the bench runs every row.

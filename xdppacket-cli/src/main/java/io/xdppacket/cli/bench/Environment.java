@@ -1,6 +1,6 @@
 package io.xdppacket.cli.bench;
 
-import io.xdppacket.cli.Affinity;
+import io.xdppacket.cli.os.Affinity;
 import io.xdppacket.cli.lab.VethLab;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.xdppacket.cli.bench;
 
 import io.xdppacket.XdpClosedException;
-import io.xdppacket.cli.Affinity;
+import io.xdppacket.cli.os.Affinity;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

@@ -160,7 +160,7 @@ final class OurSide {
 
     /** The counters now: sockets' stats (safe from any thread) and the hot threads' CPU and allocation. */
     Sample sample() throws XdpException {
-        XdpStats s = socket != null ? socket.stats() : set.stats().total();
+        XdpStats s = socket != null ? socket.stats() : set.stats();
         return Sample.of(sends, s, threads.cpuNanos(), threads.allocatedBytes());
     }
 

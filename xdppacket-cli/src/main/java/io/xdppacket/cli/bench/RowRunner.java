@@ -1,5 +1,6 @@
 package io.xdppacket.cli.bench;
 
+import io.xdppacket.cli.os.XdpDropProgram;
 import io.xdppacket.cli.bench.BenchRow.Api;
 import io.xdppacket.cli.traffic.StopSignal;
 
@@ -15,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * machine's speed was doing meanwhile.
  *
  * <p>A send row: our sender on one pair's vA, C's on the other's, each pair's vB dropping in XDP
- * ({@link DropSink}). A receive row: our receiver on one pair's vB, C's on the other's, and on each
+ * ({@link XdpDropProgram}). A receive row: our receiver on one pair's vB, C's on the other's, and on each
  * pair's vA the same sender of ours as traffic feed, so both receivers get the same offer.
  */
 final class RowRunner {
@@ -59,8 +60,8 @@ final class RowRunner {
 
     private Round sendRound(BenchRow row, int round, BenchPair p, BenchPair pc) throws Exception {
         int queues = row.queues(cfg.queues());
-        try (DropSink sink = DropSink.attach(p.nsB(), p.ifB(), cfg.xdpMode());
-             DropSink sinkC = pc == null ? null : DropSink.attach(pc.nsB(), pc.ifB(), cfg.xdpMode())) {
+        try (XdpDropProgram sink = XdpDropProgram.attach(p.nsB(), p.ifB(), cfg.xdpMode());
+             XdpDropProgram sinkC = pc == null ? null : XdpDropProgram.attach(pc.nsB(), pc.ifB(), cfg.xdpMode())) {
             OurSide ours = OurSide.openSender(p, cfg, queues);
             CSide theirs = null;
             try {

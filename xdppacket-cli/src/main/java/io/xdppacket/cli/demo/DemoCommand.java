@@ -7,7 +7,7 @@ import io.xdppacket.XdpMode;
 import io.xdppacket.XdpOptions;
 import io.xdppacket.XdpSocket;
 import io.xdppacket.XdpStats;
-import io.xdppacket.cli.Affinity;
+import io.xdppacket.cli.os.Affinity;
 import io.xdppacket.cli.Allocation;
 import io.xdppacket.cli.CliErrors;
 import io.xdppacket.cli.frame.Ipv4Address;

@@ -12,7 +12,7 @@ import io.xdppacket.cli.traffic.ProgressLine;
 import io.xdppacket.cli.traffic.StopSignal;
 import io.xdppacket.cli.traffic.Summary;
 import io.xdppacket.cli.traffic.Target;
-import io.xdppacket.cli.traffic.XdpPort;
+import io.xdppacket.XdpPort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

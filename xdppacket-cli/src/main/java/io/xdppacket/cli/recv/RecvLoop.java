@@ -6,7 +6,7 @@ import io.xdppacket.XdpException;
 import io.xdppacket.cli.pcap.CaptureWriter;
 import io.xdppacket.cli.traffic.Meter;
 import io.xdppacket.cli.traffic.StopSignal;
-import io.xdppacket.cli.traffic.XdpPort;
+import io.xdppacket.XdpPort;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -80,7 +80,7 @@ final class RecvLoop {
                 break;
             }
             PacketBatch b = count - frames < batch.capacity() ? single : batch;
-            int n = port.read(b);
+            int n = port.zeroCopyReadPackets(b);
             if (n == 0) continue;
             long seen = System.nanoTime();
             if (frames == 0) firstNanos = seen;

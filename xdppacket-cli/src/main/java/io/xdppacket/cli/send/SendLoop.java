@@ -3,7 +3,7 @@ package io.xdppacket.cli.send;
 import io.xdppacket.XdpException;
 import io.xdppacket.cli.traffic.Meter;
 import io.xdppacket.cli.traffic.StopSignal;
-import io.xdppacket.cli.traffic.XdpPort;
+import io.xdppacket.XdpPort;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -95,7 +95,7 @@ final class SendLoop {
                     break;
                 }
             }
-            int n = port.write(slots, head, tail - head);
+            int n = port.writePackets(slots, head, tail - head);
             if (n > 0) {
                 long b = 0;
                 for (int i = head; i < head + n; i++) b += slots[i].length;

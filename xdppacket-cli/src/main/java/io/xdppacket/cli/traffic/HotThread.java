@@ -1,6 +1,6 @@
 package io.xdppacket.cli.traffic;
 
-import io.xdppacket.cli.Affinity;
+import io.xdppacket.cli.os.Affinity;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

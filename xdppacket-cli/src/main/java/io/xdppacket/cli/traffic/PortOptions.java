@@ -3,7 +3,7 @@ package io.xdppacket.cli.traffic;
 import io.xdppacket.IoMode;
 import io.xdppacket.XdpMode;
 import io.xdppacket.XdpOptions;
-import io.xdppacket.cli.Affinity;
+import io.xdppacket.cli.os.Affinity;
 import io.xdppacket.cli.CliErrors;
 import picocli.CommandLine.Option;
 

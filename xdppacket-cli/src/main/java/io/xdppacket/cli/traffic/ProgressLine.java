@@ -1,5 +1,6 @@
 package io.xdppacket.cli.traffic;
 
+import io.xdppacket.XdpPort;
 import io.xdppacket.XdpStats;
 
 import java.io.PrintWriter;

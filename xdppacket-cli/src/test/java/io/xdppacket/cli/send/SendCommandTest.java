@@ -10,7 +10,7 @@ import io.xdppacket.cli.testing.Cli;
 import io.xdppacket.cli.testing.Jvm;
 import io.xdppacket.cli.testing.Tcpdump;
 import io.xdppacket.cli.traffic.StopSignal;
-import io.xdppacket.cli.traffic.XdpPort;
+import io.xdppacket.XdpPort;
 import io.xdppacket.testing.PcapFile;
 import io.xdppacket.testing.Privileged;
 import io.xdppacket.testing.Tools;

@@ -3,6 +3,8 @@ package io.xdppacket.cli.traffic;
 import io.xdppacket.PacketBatch;
 import io.xdppacket.TestBatches;
 import io.xdppacket.XdpMultiQueueStats;
+import io.xdppacket.XdpOptions;
+import io.xdppacket.XdpPort;
 import io.xdppacket.XdpStats;
 
 import java.lang.foreign.Arena;
@@ -48,7 +50,7 @@ public final class FakePort implements XdpPort {
     }
 
     @Override
-    public int write(byte[][] frames, int from, int count) {
+    public int writePackets(byte[][] frames, int from, int count) {
         if (++writes % 3 == 0) return 0; // "no room for a poll timeout"
         int n = Math.min(count, takePerWrite);
         for (int i = from; i < from + n; i++) sink.frame(frames[i]);
@@ -57,7 +59,12 @@ public final class FakePort implements XdpPort {
     }
 
     @Override
-    public int read(PacketBatch batch) {
+    public int writePackets(List<byte[]> frames) {
+        return writePackets(frames.toArray(new byte[0][]), 0, frames.size());
+    }
+
+    @Override
+    public int zeroCopyReadPackets(PacketBatch batch) {
         int n = batch.capacity();
         for (int i = 0; i < n; i++) {
             batchLengths[i] = lengths[next];
@@ -66,6 +73,15 @@ public final class FakePort implements XdpPort {
         TestBatches.fill(batch, rx, STRIDE, batchLengths, n, 1_700_000_000_000_000_000L + framesRead);
         framesRead += n;
         return n;
+    }
+
+    @Override
+    public void release() {
+    }
+
+    @Override
+    public boolean flush() {
+        return true;
     }
 
     @Override
@@ -95,6 +111,26 @@ public final class FakePort implements XdpPort {
 
     @Override
     public boolean isZeroCopy() {
+        return false;
+    }
+
+    @Override
+    public String interfaceName() {
+        return "fake0";
+    }
+
+    @Override
+    public int interfaceIndex() {
+        return 1;
+    }
+
+    @Override
+    public XdpOptions options() {
+        return XdpOptions.defaults();
+    }
+
+    @Override
+    public boolean isClosed() {
         return false;
     }
 

@@ -89,32 +89,28 @@ public class ConsumerRingBench {
     }
 
     private long consumeRx(int batch) {
-        int start = rx.consumedStart();
-        int n = peeked(rx, rxKernel, batch);
+        int start = peeked(rx, rxKernel, batch);
         long sum = 0;
-        for (int i = 0; i < n; i++) sum += rx.address(start + i) + rx.length(start + i);
-        rx.release(n);
+        for (int i = 0; i < batch; i++) sum += rx.address(start + i) + rx.length(start + i);
+        rx.release(batch);
         return sum;
     }
 
     private long consumeCompletion(int batch) {
-        int start = completion.consumedStart();
-        int n = peeked(completion, completionKernel, batch);
+        int start = peeked(completion, completionKernel, batch);
         long sum = 0;
-        for (int i = 0; i < n; i++) sum += completion.address(start + i);
-        completion.release(n);
+        for (int i = 0; i < batch; i++) sum += completion.address(start + i);
+        completion.release(batch);
         return sum;
     }
 
-    /** Peeks exactly {@code batch} entries (the ring size is a multiple), letting the kernel refill the ring when it is empty. */
+    /**
+     * Peeks exactly {@code batch} entries (the ring size is a multiple), letting the kernel refill the
+     * ring when it is empty; returns the first index. Per-entry numbers are honest only if every call
+     * moves exactly one batch, which {@link ConsumerRing#peek} enforces by throwing otherwise.
+     */
     private static int peeked(ConsumerRing ring, KernelRing kernel, int batch) {
-        int n = ring.peek(batch);
-        if (n == 0) {
-            kernel.produceFullRing();
-            n = ring.peek(batch);
-        }
-        // Per-entry numbers are honest only if every call moved exactly one batch.
-        if (n != batch) throw new IllegalStateException("peeked " + n + " of " + batch);
-        return n;
+        if (ring.available(batch) == 0) kernel.produceFullRing();
+        return ring.peek(batch);
     }
 }

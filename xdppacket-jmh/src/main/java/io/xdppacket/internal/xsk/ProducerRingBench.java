@@ -83,28 +83,24 @@ public class ProducerRingBench {
     }
 
     private void produceFill(int batch) {
-        int start = fill.reservedStart();
-        int n = reserved(fill, fillKernel, batch);
-        for (int i = 0; i < n; i++) fill.setAddress(start + i, (long) (start + i) << FRAME_SHIFT);
+        int start = reserved(fill, fillKernel, batch);
+        for (int i = 0; i < batch; i++) fill.setAddress(start + i, (long) (start + i) << FRAME_SHIFT);
         fill.submit();
     }
 
     private void produceTx(int batch) {
-        int start = tx.reservedStart();
-        int n = reserved(tx, txKernel, batch);
-        for (int i = 0; i < n; i++) tx.setDescriptor(start + i, (long) (start + i) << FRAME_SHIFT, 64, 0);
+        int start = reserved(tx, txKernel, batch);
+        for (int i = 0; i < batch; i++) tx.setDescriptor(start + i, (long) (start + i) << FRAME_SHIFT, 64, 0);
         tx.submit();
     }
 
-    /** Reserves exactly {@code batch} entries (the ring size is a multiple), letting the kernel empty the ring when it is full. */
+    /**
+     * Reserves exactly {@code batch} entries (the ring size is a multiple), letting the kernel empty the
+     * ring when it is full; returns the first index. Per-entry numbers are honest only if every call
+     * moves exactly one batch, which {@link ProducerRing#reserve} enforces by throwing otherwise.
+     */
     private static int reserved(ProducerRing ring, KernelRing kernel, int batch) {
-        int n = ring.reserve(batch);
-        if (n == 0) {
-            kernel.consumeAllPublished();
-            n = ring.reserve(batch);
-        }
-        // Per-entry numbers are honest only if every call moved exactly one batch.
-        if (n != batch) throw new IllegalStateException("reserved " + n + " of " + batch);
-        return n;
+        if (ring.free(batch) < batch) kernel.consumeAllPublished();
+        return ring.reserve(batch);
     }
 }

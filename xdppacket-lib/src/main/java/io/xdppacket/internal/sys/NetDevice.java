@@ -151,10 +151,11 @@ public final class NetDevice {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c == '/' || c == ':' || c == 0 || Character.isWhitespace(c)) {
-                String what = c == 0 ? "NUL" : Character.isWhitespace(c) ? "whitespace" : "'" + c + "'";
-                throw new IllegalArgumentException("interface name '" + name + "' contains " + what
-                        + "; names may not contain '/', ':' or whitespace");
+            if (c == '/' || c == ':' || Character.isWhitespace(c) || Character.isISOControl(c)) {
+                String what = c == 0 ? "NUL" : Character.isWhitespace(c) ? "whitespace"
+                        : Character.isISOControl(c) ? String.format("the control character U+%04X", (int) c) : "'" + c + "'";
+                throw new IllegalArgumentException("interface name '" + name.replace("\0", "\\0") + "' contains " + what
+                        + " at index " + i + "; names may not contain '/', ':', whitespace or control characters");
             }
         }
     }

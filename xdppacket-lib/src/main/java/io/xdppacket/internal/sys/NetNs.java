@@ -29,14 +29,38 @@ public final class NetNs implements AutoCloseable {
     }
 
     /**
+     * Refuses a name that cannot be a namespace {@code ip netns} made: a file name in
+     * {@code /run/netns}, so not empty, not {@code .} or {@code ..}, at most 255 bytes, and without
+     * {@code /}, NUL or other control characters (a NUL would silently cut the name short).
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static void checkName(String name) {
+        if (name == null) throw new IllegalArgumentException("network namespace name is null");
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("network namespace name '" + name + "' is not a name 'ip netns add' accepts");
+        }
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+            throw new IllegalArgumentException("network namespace name of " + name.length() + " characters: at most 255 bytes");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || Character.isISOControl(c)) {
+                String what = c == 0 ? "NUL" : c == '/' ? "'/'" : String.format("the control character U+%04X", (int) c);
+                throw new IllegalArgumentException("network namespace name '" + name.replace("\0", "\\0") + "' contains " + what
+                        + " at index " + i + ": expected a name as 'ip netns list' shows it");
+            }
+        }
+    }
+
+    /**
      * Moves the calling thread into namespace {@code name}; {@link #close()} moves it back.
      *
+     * @throws IllegalArgumentException if {@code name} cannot be a namespace's name ({@link #checkName})
      * @throws XdpException if there is no such namespace or the thread may not enter it
      */
     public static NetNs enter(String name) throws XdpException {
-        if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
-            throw new XdpException("bad network namespace name '" + name + "': expected a name as 'ip netns list' shows it");
-        }
+        checkName(name);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.allocateErrno(arena);
             int target = -1;

@@ -5,8 +5,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * A ring that the kernel produces into and user space consumes from: RX and COMPLETION.
  *
- * <p>Use: {@code n = peek(max)} after noting {@code start = consumedStart()}, read entries
- * {@code start .. start+n-1}, then {@link #release(int)} them (once for the batch).
+ * <p>Use, as libxdp's {@code xsk_ring_cons__peek}/{@code __release}: {@code n = available(max)},
+ * {@code start = peek(n)}, read entries {@code start .. start+n-1}, then {@link #release(int)} them
+ * (once for the batch) — or {@link #cancel} the ones not consumed, which the next peek sees again.
  */
 public abstract sealed class ConsumerRing extends Ring permits RxRing, CompletionRing {
     /** Next index to peek (libxdp's cached_cons). */
@@ -45,16 +46,19 @@ public abstract sealed class ConsumerRing extends Ring permits RxRing, Completio
         return cachedProducer - cachedConsumer;
     }
 
-    /** The index the next {@link #peek} starts at. */
-    public final int consumedStart() {
-        return cachedConsumer;
-    }
-
-    /** Takes up to {@code max} ready entries for reading and returns how many (0 when empty). */
-    public final int peek(int max) {
-        int n = available(max);
+    /**
+     * Takes exactly {@code n} entries, which {@link #available} must have reported, for reading and
+     * returns the index of the first; the entries are {@code start .. start+n-1}.
+     *
+     * @throws IllegalStateException if fewer than {@code n} entries are ready
+     */
+    public final int peek(int n) {
+        if (n < 0 || available(n) < n) {
+            throw new IllegalStateException("cannot peek " + n + " entries: " + (cachedProducer - cachedConsumer) + " ready");
+        }
+        int start = cachedConsumer;
         cachedConsumer += n;
-        return n;
+        return start;
     }
 
     /** Puts back the last {@code n} peeked, unreleased entries (they will be peeked again). */

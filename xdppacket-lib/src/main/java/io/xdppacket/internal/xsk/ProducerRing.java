@@ -5,9 +5,10 @@ import java.lang.foreign.MemorySegment;
 /**
  * A ring that user space produces into and the kernel consumes from: FILL and TX.
  *
- * <p>Use: {@code n = reserve(want)}, write entries {@code start .. start+n-1} where
- * {@code start = reservedStart()} was read before the reserve, then {@link #submit()} once for
- * the whole batch. Entries become visible to the kernel only at submit.
+ * <p>Use, as libxdp's {@code xsk_ring_prod__reserve}/{@code __submit}: {@code n = free(want)} (capped
+ * at what you want), {@code start = reserve(n)}, write entries {@code start .. start+n-1}, then
+ * {@link #submit()} once for the batch — or {@link #cancel} the reservation if something went wrong
+ * before it was submitted. Entries become visible to the kernel only at submit.
  */
 public abstract sealed class ProducerRing extends Ring permits FillRing, TxRing {
     /** Next index to reserve (libxdp's cached_prod). Everything below it up to {@link #published} is reserved. */
@@ -38,17 +39,19 @@ public abstract sealed class ProducerRing extends Ring permits FillRing, TxRing 
         return cachedConsumer - cachedProducer;
     }
 
-    /** The index the next {@link #reserve} starts at. */
-    public final int reservedStart() {
-        return cachedProducer;
-    }
-
-    /** Reserves up to {@code wanted} entries and returns how many (0 when the ring is full). */
-    public final int reserve(int wanted) {
-        int n = Math.min(free(wanted), wanted);
-        if (n <= 0) return 0;
+    /**
+     * Reserves exactly {@code n} entries, which {@link #free} must have reported, and returns the
+     * index of the first; the entries are {@code start .. start+n-1}.
+     *
+     * @throws IllegalStateException if the ring has fewer than {@code n} free entries
+     */
+    public final int reserve(int n) {
+        if (n < 0 || free(n) < n) {
+            throw new IllegalStateException("cannot reserve " + n + " entries: " + (cachedConsumer - cachedProducer) + " free");
+        }
+        int start = cachedProducer;
         cachedProducer += n;
-        return n;
+        return start;
     }
 
     /** Gives back the last {@code n} reserved, unsubmitted entries. */

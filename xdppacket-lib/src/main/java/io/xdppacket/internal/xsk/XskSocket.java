@@ -18,9 +18,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  *
  * <p>Order of use: {@link #create} (socket, UMEM registration, ring sizes, ring mappings), then
  * the caller puts frames on the FILL ring, then {@link #bind}. The ring mappings belong to the
- * caller's arena and are unmapped when it closes; the fd is closed by {@link #closeFd}, which the
- * owner must call only after that arena is closed (so no thread can still be in a system call on
- * it, and a reused fd number can never be kicked by mistake).
+ * caller's arena and are unmapped when it closes; the fd belongs to the caller too, which must close
+ * it only after that arena is closed (so no thread can still be in a system call on it, and a reused
+ * fd number can never be kicked by mistake).
  */
 public final class XskSocket {
     /** How long bind keeps retrying EBUSY: the kernel releases a closed socket's queue from a workqueue (7–20 ms seen). */
@@ -32,7 +32,6 @@ public final class XskSocket {
     private final CompletionRing completion;
     private final RxRing rx;
     private final TxRing tx;
-    private boolean fdClosed;
 
     private XskSocket(int fd, String target, FillRing fill, CompletionRing completion, RxRing rx, TxRing tx) {
         this.fd = fd;
@@ -239,14 +238,5 @@ public final class XskSocket {
 
     public TxRing tx() {
         return tx;
-    }
-
-    /** Closes the fd; idempotent. Only after the arena holding the rings (and every errno slot used with this fd) is closed. */
-    public void closeFd() {
-        if (fdClosed) return;
-        fdClosed = true;
-        try (Arena call = Arena.ofConfined()) {
-            Libc.close(Libc.allocateErrno(call), fd);
-        }
     }
 }

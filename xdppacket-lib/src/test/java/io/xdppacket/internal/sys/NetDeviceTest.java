@@ -27,11 +27,14 @@ class NetDeviceTest {
         assertEquals("interface name 'abcdefghijklmnop' is 16 bytes long; at most 15 (IFNAMSIZ-1)", rejected("abcdefghijklmnop"));
         // 8 characters, 16 bytes of UTF-8: the kernel counts bytes.
         assertEquals("interface name 'éééééééé' is 16 bytes long; at most 15 (IFNAMSIZ-1)", rejected("éééééééé"));
-        assertEquals("interface name 'a/b' contains '/'; names may not contain '/', ':' or whitespace", rejected("a/b"));
-        assertEquals("interface name 'eth0:1' contains ':'; names may not contain '/', ':' or whitespace", rejected("eth0:1"));
-        assertEquals("interface name 'a b' contains whitespace; names may not contain '/', ':' or whitespace", rejected("a b"));
+        String rule = "; names may not contain '/', ':', whitespace or control characters";
+        assertEquals("interface name 'a/b' contains '/' at index 1" + rule, rejected("a/b"));
+        assertEquals("interface name 'eth0:1' contains ':' at index 4" + rule, rejected("eth0:1"));
+        assertEquals("interface name 'a b' contains whitespace at index 1" + rule, rejected("a b"));
         assertTrue(rejected("a\tb").contains("whitespace"));
-        assertTrue(rejected("a\0b").contains("NUL"));
+        // A NUL would end the name early in the kernel's C string: refused, and shown, not cut.
+        assertEquals("interface name 'eth0\\0x' contains NUL at index 4" + rule, rejected("eth0\0x"));
+        assertEquals("interface name 'a\u007fb' contains the control character U+007F at index 1" + rule, rejected("a\u007fb"));
         assertEquals("interface name '..' is not allowed", rejected(".."));
         assertEquals("interface name '.' is not allowed", rejected("."));
         assertThrows(IllegalArgumentException.class, () -> NetDevice.ifindex("bad/name"));

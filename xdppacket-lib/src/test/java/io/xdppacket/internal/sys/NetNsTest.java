@@ -42,8 +42,14 @@ class NetNsTest {
     }
 
     @Test
-    void pathLikeNamesAreRejected() {
-        assertThrows(XdpException.class, () -> NetNs.enter("../etc"));
-        assertThrows(XdpException.class, () -> NetNs.enter(""));
+    void namesTheKernelCannotTakeAreRejectedBeforeAnyCall() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> NetNs.enter("../etc")).getMessage().contains("'/' at index 2"));
+        assertThrows(IllegalArgumentException.class, () -> NetNs.enter(""));
+        assertThrows(IllegalArgumentException.class, () -> NetNs.enter(".."));
+        // A NUL would cut the name short in open(2): "ns\0x" must not open "ns".
+        String nul = assertThrows(IllegalArgumentException.class, () -> NetNs.enter("ns\0x")).getMessage();
+        assertEquals("network namespace name 'ns\\0x' contains NUL at index 2: expected a name as 'ip netns list' shows it", nul);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> NetNs.enter("a\nb")).getMessage().contains("U+000A"));
+        assertThrows(IllegalArgumentException.class, () -> NetNs.enter("x".repeat(256)));
     }
 }

@@ -57,7 +57,7 @@ class FillRingSizingTest {
      */
     private static Result simulate(int ringSize, long seed) {
         try (Arena arena = Arena.ofConfined()) {
-            FakeKernelRing k = new FakeKernelRing(arena, ringSize, 8);
+            KernelRing k = new KernelRing(arena, ringSize, 8);
             FillRing fill = k.fillRing();
             ArrayDeque<Long> waiting = new ArrayDeque<>(); // frames the reader holds for FILL
             for (int i = 0; i < FRAMES; i++) waiting.add((long) i * 2048);
@@ -96,8 +96,8 @@ class FillRingSizingTest {
 
     /** What the Receiver's refill does: as many as the ring takes, one submit. */
     private static void give(FillRing fill, ArrayDeque<Long> frames) {
-        int start = fill.reservedStart();
-        int n = fill.reserve(frames.size());
+        int n = Math.min(frames.size(), fill.free(frames.size()));
+        int start = fill.reserve(n);
         for (int i = 0; i < n; i++) fill.setAddress(start + i, frames.poll());
         fill.submit();
     }

@@ -43,6 +43,18 @@ public final class KernelRing {
         return size;
     }
 
+    /** The mapping, for tests that build rings on it with odd parameters. */
+    public MemorySegment mapping() {
+        return mapping;
+    }
+
+    /** Starts both indices at {@code start}, as if the ring had already carried that many entries (u32 wrap-around tests). */
+    public KernelRing startAt(int start) {
+        publishProducer(start);
+        publishConsumer(start);
+        return this;
+    }
+
     // ---- indices ------------------------------------------------------------------------------
 
     /** User space's producer index (acquire: pairs with the user side's release after writing entries). */
@@ -89,12 +101,22 @@ public final class KernelRing {
     // ---- entries ------------------------------------------------------------------------------
 
     private long slot(int index) {
-        return ENTRIES + (index & mask) * entryBytes;
+        return ENTRIES + (long) (index & mask) * entryBytes;
     }
 
     /** The address in entry {@code index}: a FILL or COMPLETION entry, or a descriptor's {@code addr} (its first field). */
     public long addressAt(int index) {
         return mapping.get(ValueLayout.JAVA_LONG, slot(index));
+    }
+
+    /** A descriptor's {@code len}. */
+    public int lengthAt(int index) {
+        return mapping.get(ValueLayout.JAVA_INT, slot(index) + IfXdp.DESC_LEN);
+    }
+
+    /** A descriptor's {@code options}. */
+    public int optionsAt(int index) {
+        return mapping.get(ValueLayout.JAVA_INT, slot(index) + IfXdp.DESC_OPTIONS);
     }
 
     /** Writes a FILL or COMPLETION entry. */
