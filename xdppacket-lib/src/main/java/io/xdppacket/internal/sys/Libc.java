@@ -254,12 +254,6 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SYSCALL3 = fn("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), ERRNO, Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle SCHED_SETAFFINITY = fn("sched_setaffinity",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), ERRNO);
-    private static final MethodHandle GETTID = fn("gettid",
-            FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle GETEUID = fn("geteuid",
-            FunctionDescriptor.of(JAVA_INT));
     /** vDSO, never blocks. */
     private static final MethodHandle CLOCK_GETTIME = fn("clock_gettime",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.critical(true));
@@ -320,22 +314,6 @@ public final class Libc {
         }
     }
 
-    public static int schedSetAffinity(MemorySegment errno, int tid, long setSize, MemorySegment set) {
-        try {
-            return (int) SCHED_SETAFFINITY.invokeExact(errno, tid, setSize, set);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    public static int gettid() {
-        try {
-            return (int) GETTID.invokeExact();
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
     /**
      * {@code clock_gettime(clock, ts)} into a {@code struct timespec} (two longs: seconds, nanoseconds).
      * Critical with heap access: {@code ts} may be a heap segment ({@code MemorySegment.ofArray(new long[2])}),
@@ -344,14 +322,6 @@ public final class Libc {
     public static int clockGettime(int clock, MemorySegment timespec) {
         try {
             return (int) CLOCK_GETTIME.invokeExact(clock, timespec);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    public static int geteuid() {
-        try {
-            return (int) GETEUID.invokeExact();
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -78,11 +78,6 @@ public abstract sealed class ProducerRing extends Ring permits FillRing, TxRing 
         return published - (int) INDEX.getAcquire(mapping, consumerOffset);
     }
 
-    /** Entries reserved but not yet submitted. */
-    public final int reservedUnsubmitted() {
-        return cachedProducer - published;
-    }
-
     /** Byte offset of entry {@code index}'s slot inside the mapping. */
     final long slot(int index, int entryShift) {
         return entriesOffset + ((long) (index & mask) << entryShift);

@@ -72,14 +72,4 @@ public abstract sealed class Ring permits ProducerRing, ConsumerRing {
     public final boolean needsWakeup() {
         return ((int) INDEX.getOpaque(mapping, flagsOffset) & IfXdp.XDP_RING_NEED_WAKEUP) != 0;
     }
-
-    /** The kernel's side of the producer index (acquire). For waiting and tests, not for the fast path. */
-    public final int producerIndex() {
-        return (int) INDEX.getAcquire(mapping, producerOffset);
-    }
-
-    /** The kernel's side of the consumer index (acquire). For waiting and tests, not for the fast path. */
-    public final int consumerIndex() {
-        return (int) INDEX.getAcquire(mapping, consumerOffset);
-    }
 }
