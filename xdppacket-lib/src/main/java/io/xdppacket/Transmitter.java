@@ -98,64 +98,54 @@ final class Transmitter {
         Objects.requireNonNull(src, "frame");
         Objects.checkFromIndexSize(offset, length, src.length);
         checkLength(length);
-        guard.enter();
-        try {
-            if (!awaitRoom(1)) return false;
-            int slot = tx.reserve(1);
-            long addr = free[--freeCount];
-            MemorySegment.copy(src, offset, umem, JAVA_BYTE, addr, length);  // cannot fail: range checked above
-            submitOne(slot, addr, length);
-            return true;
-        } finally {
-            guard.exit();
-        }
+        return writeOne(src, null, null, offset, length);
     }
 
     boolean write(MemorySegment src) throws XdpException {
         Objects.requireNonNull(src, "frame");
         checkReadable(src);
-        long size = src.byteSize();
-        checkLength(size);
-        guard.enter();
-        try {
-            if (!awaitRoom(1)) return false;
-            int slot = tx.reserve(1);
-            long addr = free[--freeCount];
-            try {
-                MemorySegment.copy(src, 0, umem, addr, size);
-            } catch (RuntimeException e) {  // closed by another thread since the check
-                unwind(1, 1);
-                throw e;
-            }
-            submitOne(slot, addr, (int) size);
-            return true;
-        } finally {
-            guard.exit();
-        }
+        checkLength(src.byteSize());
+        return writeOne(null, src, null, 0, (int) src.byteSize());
     }
 
     /** Writes the buffer's remaining bytes; advances its position only if the frame was taken. */
     boolean write(ByteBuffer src) throws XdpException {
         Objects.requireNonNull(src, "frame");
-        int length = src.remaining();
-        checkLength(length);
+        checkLength(src.remaining());
+        return writeOne(null, null, src, src.position(), src.remaining());
+    }
+
+    /**
+     * The single write, from whichever of {@code array}, {@code segment} or {@code buffer} is not
+     * null (checked by the caller): reserve a TX slot and take a frame, copy, submit — or, if the copy
+     * fails (memory closed or taken by another thread since the check), give both back.
+     */
+    private boolean writeOne(byte[] array, MemorySegment segment, ByteBuffer buffer, int offset, int length) throws XdpException {
         guard.enter();
         try {
             if (!awaitRoom(1)) return false;
             int slot = tx.reserve(1);
             long addr = free[--freeCount];
             try {
-                if (src.hasArray()) {
-                    MemorySegment.copy(src.array(), src.arrayOffset() + src.position(), umem, JAVA_BYTE, addr, length);
+                if (array != null) {
+                    MemorySegment.copy(array, offset, umem, JAVA_BYTE, addr, length);
+                } else if (segment != null) {
+                    MemorySegment.copy(segment, 0, umem, addr, length);
+                } else if (buffer.hasArray()) {
+                    MemorySegment.copy(buffer.array(), buffer.arrayOffset() + offset, umem, JAVA_BYTE, addr, length);
                 } else {
-                    MemorySegment.copy(MemorySegment.ofBuffer(src), 0, umem, addr, length);
+                    MemorySegment.copy(MemorySegment.ofBuffer(buffer), 0, umem, addr, length);
                 }
-            } catch (RuntimeException e) {  // a direct buffer over memory that is gone, or another thread's
+            } catch (RuntimeException e) {
                 unwind(1, 1);
                 throw e;
             }
-            src.position(src.position() + length);
-            submitOne(slot, addr, length);
+            if (buffer != null) buffer.position(offset + length);
+            tx.setDescriptor(slot, addr, length, 0);
+            tx.submit();
+            packets++;
+            bytes += length;
+            kickUntilSent();
             return true;
         } finally {
             guard.exit();
@@ -235,15 +225,6 @@ final class Transmitter {
         if (!src.isAccessibleBy(Thread.currentThread())) {
             throw new IllegalStateException("frame segment: it belongs to a confined arena of another thread");
         }
-    }
-
-    /** Posts the one frame written into {@code addr} at reserved slot {@code slot}, and kicks. */
-    private void submitOne(int slot, long addr, int length) throws XdpException {
-        tx.setDescriptor(slot, addr, length, 0);
-        tx.submit();
-        packets++;
-        bytes += length;
-        kickUntilSent();
     }
 
     /**

@@ -307,13 +307,7 @@ public final class XdpMultiQueue implements XdpPort {
         return writePackets(frames);
     }
 
-    /** Waits until every queue's written frames have completed; closed sockets are skipped. */
-    @Override
-    public boolean flush() throws XdpException {
-        return flush(options.ioMode() == IoMode.BLOCK ? null : options.pollTimeout());
-    }
-
-    /** {@link #flush()} with one limit for all queues together. */
+    /** {@link XdpPort#flush(Duration)}, with one limit for all queues together; sockets closed on their own are skipped. */
     @Override
     public boolean flush(Duration timeout) throws XdpException {
         return writer.flush(Durations.limitNanos(timeout, "flush timeout"));

@@ -108,7 +108,9 @@ public interface XdpPort extends AutoCloseable {
      * @throws XdpClosedException if the port is closed
      * @throws XdpException if the interface went away
      */
-    boolean flush() throws XdpException;
+    default boolean flush() throws XdpException {
+        return flush(options().ioMode() == IoMode.BLOCK ? null : options().pollTimeout());
+    }
 
     /**
      * {@link #flush()} with an explicit limit.

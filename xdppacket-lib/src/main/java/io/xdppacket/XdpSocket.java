@@ -248,16 +248,6 @@ public final class XdpSocket implements XdpPort {
         return transmitter.writeBatch(frames, 0, frames.size());
     }
 
-    /** {@link #writePackets(List)} for {@code frames[from .. from+count)}; for a multi-queue set's chunks. */
-    int writePackets(List<byte[]> frames, int from, int count) throws XdpException {
-        return transmitter.writeBatch(frames, from, count);
-    }
-
-    @Override
-    public boolean flush() throws XdpException {
-        return flush(options.ioMode() == IoMode.BLOCK ? null : options.pollTimeout());
-    }
-
     @Override
     public boolean flush(Duration timeout) throws XdpException {
         return transmitter.flush(Durations.limitNanos(timeout, "flush timeout"));
