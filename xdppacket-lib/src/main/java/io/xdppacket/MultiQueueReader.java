@@ -79,6 +79,7 @@ final class MultiQueueReader implements XdpSocket.CloseListener {
     int readOneEach(PacketBatch batch) throws XdpException {
         begin();
         try {
+            batch.requireFree(this);
             while (true) {
                 int k = 0;
                 for (int q = 0; q < receivers.length; q++) {
@@ -100,6 +101,7 @@ final class MultiQueueReader implements XdpSocket.CloseListener {
     int readFairly(PacketBatch batch) throws XdpException {
         begin();
         try {
+            batch.requireFree(this);
             while (true) {
                 int k = takeFairly(batch);
                 if (k > 0) return hold(batch, k);
@@ -140,7 +142,7 @@ final class MultiQueueReader implements XdpSocket.CloseListener {
     }
 
     private int hold(PacketBatch batch, int k) {
-        batch.size = k;
+        batch.lend(k, this);
         heldBatch = batch;
         return k;
     }
@@ -208,8 +210,11 @@ final class MultiQueueReader implements XdpSocket.CloseListener {
                 if (holding[q]) receivers[q].releaseHeld();
             }
             if (heldBatch != null) {
-                heldBatch.clear();  // also the views of queues dropped since, whose frames are gone
+                heldBatch.giveBack(this);  // each frame to the socket that lent it
                 heldBatch = null;
+            }
+            for (int q = 0; q < receivers.length; q++) {
+                if (holding[q]) receivers[q].refillIfDue();
             }
         } catch (XdpException | RuntimeException | Error e) {
             end();

@@ -40,6 +40,16 @@ final class MultiQueueWriter {
             if (f == null) throw new NullPointerException("frame " + i + " is null");
             transmitters[0].checkLength(f.length);  // same options, same limit on every queue
         }
+        return spread(array, list, null, from, total);
+    }
+
+    /** Forwards the packets of {@code batch} in chunks over the queues, as {@link #write}. */
+    int forward(PacketBatch batch) throws XdpException {
+        return spread(null, null, batch, 0, batch.size());
+    }
+
+    /** The one chunking loop: frames of an array or a list, or a batch's packets to forward. */
+    private int spread(byte[][] array, List<byte[]> list, PacketBatch batch, int from, int total) throws XdpException {
         guard.enter();
         try {
             int n = transmitters.length;
@@ -51,7 +61,8 @@ final class MultiQueueWriter {
                 if (count == 0) break;
                 int taken;
                 try {
-                    taken = array != null ? transmitters[q].writeBatch(array, from + written, count)
+                    taken = batch != null ? transmitters[q].forward(batch, from + written, count)
+                            : array != null ? transmitters[q].writeBatch(array, from + written, count)
                             : transmitters[q].writeBatch(list, from + written, count);
                 } catch (XdpException e) {
                     XdpPartialWriteException partial = new XdpPartialWriteException(written, q, e);

@@ -15,6 +15,8 @@ public final class PacketBatch {
 
     final Packet[] packets;
     int size;
+    /** The reading side that filled this batch and takes its frames back at release, or null. */
+    private Object lender;
 
     /** A batch of {@value #DEFAULT_CAPACITY}. */
     public PacketBatch() {
@@ -49,8 +51,46 @@ public final class PacketBatch {
         return packets[index];
     }
 
+    /** A read filled the first {@code k} views with frames lent by {@code reader}. */
+    void lend(int k, Object reader) {
+        size = k;
+        lender = reader;
+    }
+
+    /**
+     * Refuses to be filled by {@code reader} while it still shows frames another read lent: those
+     * would be lost. The frames a read shows go back at that socket's next read or release.
+     */
+    void requireFree(Object reader) {
+        if (lender == null || lender == reader) return;
+        for (int i = 0; i < size; i++) {
+            if (packets[i].owner != null) {
+                throw new IllegalStateException("this PacketBatch still shows frames read from another socket (or set): "
+                        + "release them there (release() or its next read) before reading into the batch again");
+            }
+        }
+    }
+
+    /**
+     * Gives every frame the batch shows back to the receive side that lent it, and clears the views —
+     * if {@code reader} is the one that filled it (another read may have filled it since). Views
+     * already cleared (their frames were forwarded) are skipped. Refilling FILL is the caller's.
+     */
+    void giveBack(Object reader) {
+        if (lender != reader) return;
+        for (int i = 0; i < size; i++) {
+            Packet p = packets[i];
+            if (p.owner instanceof Receiver r) r.takeBack(p);
+            p.clear();
+        }
+        size = 0;
+        lender = null;
+    }
+
+    /** Clears the views without giving frames back (they were never lent, or were handed on). */
     void clear() {
         for (int i = 0; i < size; i++) packets[i].clear();
         size = 0;
+        lender = null;
     }
 }

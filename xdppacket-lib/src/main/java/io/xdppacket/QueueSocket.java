@@ -4,9 +4,9 @@ import io.xdppacket.XdpUnavailableException.Missing;
 import io.xdppacket.internal.bpf.XskMap;
 import io.xdppacket.internal.sys.IfXdp;
 import io.xdppacket.internal.sys.Libc;
+import io.xdppacket.internal.sys.NetDevice;
 import io.xdppacket.internal.xsk.FillRing;
 import io.xdppacket.internal.xsk.SocketKicks;
-import io.xdppacket.internal.xsk.Umem;
 import io.xdppacket.internal.xsk.XskSocket;
 
 import java.lang.foreign.MemorySegment;
@@ -26,12 +26,17 @@ final class QueueSocket {
     private final boolean zeroCopy;
     private final int txBudget;
     private final Redirect program;
+    private final XdpUmem umem;
+    private final boolean multiBuffer;
     private final int ifindex;
     private final int queue;
     private final MemorySegment statsBuf, statsLen, statsErrno;
 
-    private QueueSocket(SocketResources resources, XskSocket xsk, Receiver receiver, Transmitter transmitter,
-                        boolean zeroCopy, int txBudget, Redirect program, int ifindex, int queue) {
+    /** What a frame adds to the MTU: an Ethernet header and two VLAN tags (QinQ). */
+    private static final int ETHERNET_OVERHEAD = 14 + 2 * 4;
+
+    private QueueSocket(SocketResources resources, XskSocket xsk, XdpUmem umem, Receiver receiver, Transmitter transmitter,
+                        boolean zeroCopy, boolean multiBuffer, int txBudget, Redirect program, int ifindex, int queue) {
         this.resources = resources;
         this.xsk = xsk;
         this.receiver = receiver;
@@ -39,6 +44,8 @@ final class QueueSocket {
         this.zeroCopy = zeroCopy;
         this.txBudget = txBudget;
         this.program = program;
+        this.umem = umem;
+        this.multiBuffer = multiBuffer;
         this.ifindex = ifindex;
         this.queue = queue;
         this.statsBuf = resources.arena().allocate(IfXdp.XDP_STATISTICS_LAYOUT);
@@ -48,27 +55,47 @@ final class QueueSocket {
 
     /**
      * Builds a socket on {@code queue} of {@code ifindex}, in the calling thread's network namespace:
-     * UMEM, socket and rings, RX frames on FILL, bind, TX budget, engines; then, for a receiving
-     * socket, either registers it in {@code sharedMap} (whose owner attaches the program) or loads and
-     * attaches a program of its own. On failure nothing stays open or attached.
+     * its frames in {@code sharedUmem} (or in a UMEM of its own if null), socket and rings, RX frames
+     * on FILL, bind (sharing the UMEM through another socket on it if there is one), TX budget,
+     * engines; then, for a receiving socket, either registers it in {@code sharedMap} (whose owner
+     * attaches the program) or loads and attaches a program of its own. On failure nothing stays
+     * open or attached.
      */
-    static QueueSocket open(String ifname, int ifindex, int queue, XdpOptions options, XskMap sharedMap) throws XdpException {
+    static QueueSocket open(String ifname, int ifindex, int queue, XdpOptions options, XskMap sharedMap, XdpUmem sharedUmem)
+            throws XdpException {
         SocketResources res = SocketResources.create("XdpSocket(" + ifname + " queue " + queue + ")");
+        int n = options.numFrames();
+        XdpUmem umem = null;
+        boolean tookFrames = false;
+        int boundFd = -1;
         Redirect program = null;
         try {
-            int n = options.numFrames();
-            int fs = options.frameSize();
-            Umem umem = Umem.allocate(res.arena(), 2 * n, fs);
-            XskSocket xsk = XskSocket.create(res.arena(), ifname + " queue " + queue, umem, options.ringSize(), FillRing.sizeFor(n));
-            res.adopt(xsk.fd());
-            QueueContext ctx = new QueueContext(res, xsk.fd(), new SocketKicks(res.arena(), xsk.fd()), umem.memory(), fs,
-                    options, ifindex, queue);
-            // RX frames go on the FILL ring (in the constructor) before bind, so the first frames never find it empty.
-            Receiver receiver = new Receiver(ctx, xsk.rx(), xsk.fill(), umem.frameAddress(n), n);
-            xsk.bind(ifindex, ifname, queue, IfXdp.XDP_USE_NEED_WAKEUP, 0);
+            umem = sharedUmem != null ? sharedUmem : XdpUmem.createPrivate(2 * n, options.frameSize());
+            int fs = umem.frameSize();
+            boolean multiBuffer = multiBuffer(options, ifindex);
+            XskSocket xsk;
+            Receiver receiver;
+            QueueContext ctx;
+            long txFirst;
+            synchronized (umem.bindLock()) {  // no socket of the UMEM closes its fd while we bind through it
+                txFirst = (long) umem.take(2 * n) * fs;
+                tookFrames = true;
+                int shareFd = umem.shareFd();
+                xsk = XskSocket.create(res.arena(), ifname + " queue " + queue, umem.mapping(), options.ringSize(),
+                        FillRing.sizeFor(n), shareFd < 0);
+                res.adopt(xsk.fd());
+                ctx = new QueueContext(res, xsk.fd(), new SocketKicks(res.arena(), xsk.fd()), umem, options, multiBuffer, ifindex, queue);
+                // RX frames go on the FILL ring (in the constructor) before bind, so the first frames never find it empty.
+                receiver = new Receiver(ctx, xsk.rx(), xsk.fill(), txFirst + (long) n * fs, n);
+                int flags = IfXdp.XDP_USE_NEED_WAKEUP | (multiBuffer ? IfXdp.XDP_USE_SG : 0) | (shareFd >= 0 ? IfXdp.XDP_SHARED_UMEM : 0);
+                xsk.bind(ifindex, ifname, queue, flags, shareFd);
+                umem.bound(xsk.fd());
+                boundFd = xsk.fd();
+            }
+            umem.addRegion(txFirst + (long) n * fs, txFirst + 2L * n * fs, receiver);
             boolean zeroCopy = xsk.zeroCopy();
             int txBudget = applyTxBudget(xsk, options);
-            Transmitter transmitter = new Transmitter(ctx, xsk.tx(), xsk.completion(), umem.frameAddress(0), n, !zeroCopy);
+            Transmitter transmitter = new Transmitter(ctx, xsk.tx(), xsk.completion(), txFirst, n, !zeroCopy);
             if (!options.receive()) {
                 // Send-only: no program, the interface's traffic stays with the kernel stack.
             } else if (sharedMap != null) {
@@ -81,15 +108,31 @@ final class QueueSocket {
                     map.close();
                     throw e;
                 }
-                program = Redirect.attach(map, ifindex, options.xdpMode());
+                program = Redirect.attach(map, ifindex, options.xdpMode(), multiBuffer);
             }
-            return new QueueSocket(res, xsk, receiver, transmitter, zeroCopy, txBudget, program, ifindex, queue);
+            return new QueueSocket(res, xsk, umem, receiver, transmitter, zeroCopy, multiBuffer, txBudget, program, ifindex, queue);
         } catch (XdpException | RuntimeException | Error e) {
             if (program != null) program.close();
+            if (boundFd >= 0) umem.unbound(boundFd);
             res.markClosed();
             res.release();
+            if (tookFrames) umem.released();
+            else if (umem != null && sharedUmem == null) umem.close();
             throw e;
         }
+    }
+
+    /**
+     * Whether the socket uses multi-buffer frames: as asked, or for {@link MultiBuffer#AUTO} when a
+     * frame of the interface's MTU (plus an Ethernet header and two VLAN tags) does not fit one UMEM
+     * frame.
+     */
+    private static boolean multiBuffer(XdpOptions options, int ifindex) throws XdpException {
+        return switch (options.multiBuffer()) {
+            case ON -> true;
+            case OFF -> false;
+            case AUTO -> NetDevice.info(ifindex).mtu() + ETHERNET_OVERHEAD > options.frameRoom();
+        };
     }
 
     /**
@@ -128,9 +171,9 @@ final class QueueSocket {
         Receiver r = receiver;
         Transmitter t = transmitter;
         XdpStats.Builder b = XdpStats.builder()
-                .rxPackets(r.packets).rxBytes(r.bytes).rxPolls(r.polls).rxWakeups(r.wakeups)
+                .rxPackets(r.packets).rxBytes(r.bytes).rxPolls(r.polls).rxWakeups(r.wakeups).rxInvalid(r.invalid)
                 .txPackets(t.packets).txBytes(t.bytes).txCompleted(t.completed).txDropped(t.dropped)
-                .txKicks(t.kicks).txPolls(t.polls);
+                .txForwarded(t.forwarded).txKicks(t.kicks).txPolls(t.polls);
         if (kernel) {
             b.kernelRxDropped((long) IfXdp.STAT_RX_DROPPED.get(statsBuf))
                     .kernelRxInvalidDescs((long) IfXdp.STAT_RX_INVALID_DESCS.get(statsBuf))
@@ -147,10 +190,22 @@ final class QueueSocket {
         if (program != null) program.close();
     }
 
+    /**
+     * The last step of close, once no thread uses the rings: frees the rings and the fd (no other
+     * socket of the UMEM binds through it after this), then gives the socket's frames back to its
+     * UMEM, which frees its memory if it was the socket's own.
+     */
+    void release(boolean idle) {
+        umem.unbound(xsk.fd());
+        if (idle && resources.release()) umem.released();
+    }
+
     SocketResources resources() { return resources; }
     Receiver receiver() { return receiver; }
     Transmitter transmitter() { return transmitter; }
     boolean zeroCopy() { return zeroCopy; }
+    boolean multiBuffer() { return multiBuffer; }
+    XdpUmem umem() { return umem; }
     int txBudget() { return txBudget; }
     int ifindex() { return ifindex; }
     int queue() { return queue; }

@@ -1,6 +1,7 @@
 package io.xdppacket;
 
 import io.xdppacket.internal.sys.Errno;
+import io.xdppacket.internal.sys.IfXdp;
 import io.xdppacket.internal.sys.Libc;
 import io.xdppacket.internal.sys.SysCall;
 import io.xdppacket.internal.xsk.FillRing;
@@ -9,26 +10,34 @@ import io.xdppacket.internal.xsk.RxRing;
 import io.xdppacket.internal.xsk.XskKicks;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.Objects;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The receive side of a socket: RX ring in, FILL ring out, the RX frames of the UMEM, and the
- * counters only the reading thread writes.
+ * The receive side of a socket: RX ring in, FILL ring out, the socket's receive frames of the UMEM,
+ * and the counters only the reading thread writes.
  *
- * <p>Frame circulation: every RX frame is always in exactly one place — the FILL ring (the kernel
- * may receive into it), the RX ring (received, not yet read), {@link #held} (read zero-copy, still
- * shown to the caller) or {@link #recycle} (free, waiting to go back to FILL in a batch). A read
- * peeks descriptors, uses them, and only then releases their ring slots; if using one fails, the
- * peek is cancelled and the frame stays on the RX ring for the next read, so no caller's mistake
- * can lose a frame. Frames go back to FILL in batches of {@link #REFILL_BATCH}, and all of them
- * before the thread sleeps, so that the kernel never lacks a buffer while we wait.
+ * <p><b>Where a receive frame is.</b> Always in exactly one place: free here ({@link #recycle},
+ * waiting to go back to FILL in a batch); on the FILL ring (the kernel may receive into it); on the
+ * RX ring (received, not yet read); shown by a {@link Packet} this side lent out (its
+ * {@code owner} is this side — a zero-copy read); on some socket's TX or COMPLETION ring (forwarded:
+ * the view was cleared when it was posted); or on its way back through a {@link FrameReturns} ring
+ * from the transmit side that reclaimed it. A read peeks descriptors, uses them, and only then
+ * releases their ring slots; if using one fails, the peek is cancelled and the frame stays on the RX
+ * ring, so no caller's mistake can lose a frame. Frames go back to FILL in batches of
+ * {@link #REFILL_BATCH}, and all of them before the thread sleeps.
+ *
+ * <p><b>Frames of several buffers.</b> On a multi-buffer socket a frame arrives as a chain of
+ * descriptors, all but the last marked {@code XDP_PKT_CONTD}; a read takes whole chains only and
+ * shows each as one {@link Packet}. A chain with an invalid descriptor, or longer than a frame can
+ * be ({@link Packet#MAX_SEGMENTS}), is dropped whole and counted in {@link #invalid}.
  *
  * <p>One reading thread at a time ({@link #guard()}): the public reads enter the guard themselves.
  * A multi-queue reader is the reading thread of each of its sockets: it holds their guards for the
- * length of its call and uses the non-waiting {@code try...} reads, waiting on all sockets at once.
+ * length of its call and uses the non-waiting {@code try...} reads.
  */
 final class Receiver {
     /** Frames gathered before one FILL submission. */
@@ -36,15 +45,17 @@ final class Receiver {
 
     private final RxRing rx;
     private final FillRing fill;
-    private final MemorySegment umem;
+    private final XdpUmem umem;
+    private final MemorySegment memory;
     private final long rxFirst;
-    private final long rxSpan;
+    private final long rxEnd;
     private final long frameMask;
     private final int frameSize;
     private final long[] recycle;
     private int recycleCount;
-    private final long[] held;
-    private int heldCount;
+    private final int rxFrames;
+    /** Rings on which transmit sides send this side's forwarded frames home; copy-on-write. */
+    private volatile FrameReturns[] returns = new FrameReturns[0];
     private PacketBatch heldBatch;
     private Packet heldPacket;
     private final Packet single = new Packet();
@@ -63,10 +74,10 @@ final class Receiver {
     private final boolean receiving;
 
     // Counters: written by the reading thread only.
-    long packets, bytes, polls, wakeups, invalidDescriptors;
+    long packets, bytes, polls, wakeups, invalid;
 
     /**
-     * @param rxFirst UMEM address of the first RX frame; the RX frames are {@code rxFrames} consecutive frames from there
+     * @param rxFirst UMEM address of the first receive frame; they are {@code rxFrames} consecutive frames from there
      */
     Receiver(QueueContext ctx, RxRing rx, FillRing fill, long rxFirst, int rxFrames) {
         this.resources = ctx.resources();
@@ -74,12 +85,13 @@ final class Receiver {
         this.rx = rx;
         this.fill = fill;
         this.umem = ctx.umem();
-        this.frameSize = ctx.frameSize();
+        this.memory = umem.memory();
+        this.frameSize = umem.frameSize();
         this.frameMask = ~((long) frameSize - 1);
         this.rxFirst = rxFirst;
-        this.rxSpan = (long) rxFrames * frameSize;
+        this.rxEnd = rxFirst + (long) rxFrames * frameSize;
+        this.rxFrames = rxFrames;
         this.recycle = new long[rxFrames];
-        this.held = new long[Math.max(rxFrames, 1)];
         this.receiving = ctx.options().receive();
         this.ifindex = ctx.ifindex();
         this.queue = ctx.queue();
@@ -102,9 +114,39 @@ final class Receiver {
         return guard;
     }
 
-    /** Frames the FILL ring could not take yet (only when numFrames exceeds the ring). */
+    XdpUmem umem() {
+        return umem;
+    }
+
+    /** Frames free here, not yet on FILL (for tests and frame accounting). */
     int framesWaitingForFill() {
         return recycleCount;
+    }
+
+    /** The frames free here, and those on their way home, for tests of who holds which frame. */
+    long[] framesHere() {
+        long[] here = Arrays.copyOf(recycle, recycleCount);
+        for (FrameReturns r : returns) {
+            long[] back = r.pendingFrames();
+            here = Arrays.copyOf(here, here.length + back.length);
+            System.arraycopy(back, 0, here, here.length - back.length, back.length);
+        }
+        return here;
+    }
+
+    /**
+     * A new ring for one transmit side to send this side's forwarded frames home on. Called by that
+     * transmit side, once, the first time it reclaims one of them.
+     */
+    FrameReturns newReturns() {
+        FrameReturns r = new FrameReturns(rxFrames);
+        synchronized (this) {
+            FrameReturns[] old = returns;
+            FrameReturns[] n = Arrays.copyOf(old, old.length + 1);
+            n[old.length] = r;
+            returns = n;
+        }
+        return r;
     }
 
     // ---- reads: each checks its arguments, then enters the guard ----------------------------------
@@ -115,12 +157,13 @@ final class Receiver {
         enter();
         try {
             releaseHeld();
+            batch.requireFree(this);
             while (true) {
-                int n = awaitFrames(batch.packets.length);
-                if (n == 0) return 0;
-                int k = takeInto(batch, 0, n);
+                if (awaitFrames() == 0) return 0;
+                int k = takeInto(batch, 0, batch.packets.length);
                 if (k > 0) {
-                    batch.size = k;
+                    batch.lend(k, this);
+                    heldBatch = batch;
                     return k;
                 }
             }
@@ -135,8 +178,11 @@ final class Receiver {
         try {
             releaseHeld();
             while (true) {
-                if (awaitFrames(1) == 0) return null;
-                if (takeOne(single)) return single;
+                if (awaitFrames() == 0) return null;
+                if (takeOne(single)) {
+                    heldPacket = single;
+                    return single;
+                }
             }
         } finally {
             guard.exit();
@@ -149,8 +195,8 @@ final class Receiver {
         try {
             releaseHeld();
             while (true) {
-                if (awaitFrames(1) == 0) return null;
-                byte[] data = copyOne(info);
+                if (awaitFrames() == 0) return null;
+                byte[] data = copyNext(info);
                 if (data != null) return data;
             }
         } finally {
@@ -169,8 +215,8 @@ final class Receiver {
         try {
             releaseHeld();
             while (true) {
-                if (awaitFrames(1) == 0) return -1;
-                int len = copyOneInto(dst, offset, info);
+                if (awaitFrames() == 0) return -1;
+                int len = copyNextInto(dst, offset, info);
                 if (len >= 0) return len;
             }
         } finally {
@@ -195,67 +241,58 @@ final class Receiver {
 
     // ---- non-waiting reads, for a reader that holds the guard and waits on several sockets itself ----
 
-    /**
-     * Takes one frame, if one is there, into {@code view} without waiting; it is held (and the view
-     * cleared) until the next {@link #releaseHeld}. The caller releases before a round of these: a
-     * release clears the view the previous frame was shown in, which may by now show another socket's.
-     */
+    /** Takes one frame, if one is there, into {@code view} without waiting. The caller gives it back ({@link #takeBack}). */
     boolean tryReadOne(Packet view) {
-        while (availableStamped(1) > 0) {
+        while (availableStamped() > 0) {
             if (takeOne(view)) return true;
         }
         return false;
     }
 
-    /**
-     * Takes up to {@code max} frames that are there, without waiting, into the views
-     * {@code batch.packets[at .. at+max)}; returns how many. They are held until the next
-     * {@link #releaseHeld}, which clears the whole of {@code batch}: this socket's frames may sit
-     * anywhere in it, between other sockets' frames, so no single remembered view (as
-     * {@link #heldPacket} is for {@link #tryReadOne}) would cover them. Clearing other sockets' views
-     * too is harmless: it only ends their visibility early, never shows a recycled frame.
-     */
+    /** Takes up to {@code max} frames that are there, without waiting, into {@code batch.packets[at ..]}; returns how many. */
     int tryReadInto(PacketBatch batch, int at, int max) {
-        int n = availableStamped(max);
-        return n == 0 ? 0 : takeInto(batch, at, n);
+        return availableStamped() == 0 ? 0 : takeInto(batch, at, at + max);
     }
 
     /** Copies one frame, if one is there, into a new array without waiting; {@code null} if none. */
     byte[] tryReadCopy(PacketInfo info) {
-        while (availableStamped(1) > 0) {
-            byte[] data = copyOne(info);
+        while (availableStamped() > 0) {
+            byte[] data = copyNext(info);
             if (data != null) return data;
         }
         return null;
     }
 
-    /** Gives the frames of the last zero-copy read back, and clears the views that showed them. */
+    /** Gives back the frames of this side's last zero-copy read, and clears the views that showed them. */
     void releaseHeld() {
-        if (heldCount == 0) return;
         if (heldBatch != null) {
-            heldBatch.clear();
+            heldBatch.giveBack(this);  // does nothing if another read has filled the batch since
             heldBatch = null;
         }
         if (heldPacket != null) {
+            if (heldPacket.owner == this) takeBack(heldPacket);
             heldPacket.clear();
             heldPacket = null;
         }
-        for (int i = 0; i < heldCount; i++) recycle[recycleCount++] = held[i];
-        heldCount = 0;
-        if (recycleCount >= REFILL_BATCH) refill();
+        refillIfDue();
+    }
+
+    /** The frames {@code view} shows come back from the application; the view is left as it is. */
+    void takeBack(Packet view) {
+        for (int s = 0; s < view.segmentCount(); s++) recycle[recycleCount++] = view.segmentAddress(s) & frameMask;
     }
 
     /** Whether a frame is waiting, without taking it (stamps the arrival time as a read would). */
     boolean hasFrames() {
-        return availableStamped(1) > 0;
+        return availableStamped() > 0;
     }
 
     /**
-     * Frames in the RX ring now, counted without taking them (for tests: a test that must know every
-     * queue's frames are there before it reads). Reads the kernel's index even when frames are cached.
+     * Descriptors in the RX ring now, counted without taking them (for tests: a test that must know
+     * every queue's frames are there before it reads). Reads the kernel's index even when cached.
      */
     int framesReady() {
-        int cached = availableStamped(Integer.MAX_VALUE);
+        int cached = availableStamped();
         rx.peek(cached);
         int arrived = rx.available(Integer.MAX_VALUE);  // the cache is empty now: this reads the kernel's index
         rx.cancel(cached);
@@ -288,6 +325,21 @@ final class Receiver {
         polls++;
     }
 
+    /**
+     * Refills FILL if enough frames came back — given back by the application, or home from being
+     * forwarded: a reader whose frames all leave by forwarding gets them back only here.
+     */
+    void refillIfDue() {
+        takeHomecomers();
+        if (recycleCount >= REFILL_BATCH) refill();
+    }
+
+    /** Frames forwarded out of some socket's TX ring that came home: free again. */
+    private void takeHomecomers() {
+        FrameReturns[] r = returns;
+        for (FrameReturns ring : r) recycleCount += ring.drainTo(recycle, recycleCount);
+    }
+
     IllegalStateException sendOnly() {
         return new IllegalStateException(resources.name() + " was opened with receive(false): it only sends");
     }
@@ -295,114 +347,154 @@ final class Receiver {
     // ---- taking descriptors: peek, use, then release (or cancel) ----------------------------------
 
     /**
-     * Points {@code batch.packets[at ..]} at the {@code n} available descriptors (skipping invalid
-     * ones), holds their frames and releases the ring slots. Returns how many views were filled.
-     * Nothing here can fail: the views exist and the descriptors were checked.
+     * Points {@code batch.packets[at .. end)} at the packets of the descriptors available, whole
+     * chains only, and releases their ring slots; descriptors of a chain not complete yet stay on the
+     * ring. Returns how many views were filled; nothing here can fail.
      */
-    private int takeInto(PacketBatch batch, int at, int n) {
+    private int takeInto(PacketBatch batch, int at, int end) {
         Packet[] views = batch.packets;
+        int n = rx.available(Integer.MAX_VALUE);
         int start = rx.peek(n);
-        long now = seenAt;
-        int k = 0;
-        for (int i = 0; i < n; i++) {
-            long addr = rx.address(start + i);
-            int len = rx.length(start + i);
-            if (!valid(addr, len)) continue;
-            Packet p = views[at + k++];
-            p.point(umem, addr, len);
-            p.info().set(now, len, len, ifindex, queue);
-            held[heldCount++] = addr & frameMask;
-            bytes += len;
+        int used = 0;
+        int k = at;
+        while (k < end && used < n) {
+            int taken = takePacket(start + used, n - used, views[k]);
+            if (taken == 0) break;            // an incomplete chain: wait for the rest
+            used += taken;
+            if (views[k].owner == this) k++;  // else the chain was dropped
         }
-        rx.release(n);
-        packets += k;
-        if (k > 0) heldBatch = batch;
-        return k;
+        rx.release(used);
+        rx.cancel(n - used);
+        return k - at;
     }
 
-    /** Points {@code view} at the next available descriptor; false (slot released) if it was invalid. */
+    /** Points {@code view} at the next packet; false if there was none complete, or it was dropped. */
     private boolean takeOne(Packet view) {
-        int index = rx.peek(1);
-        long addr = rx.address(index);
-        int len = rx.length(index);
-        rx.release(1);
-        if (!valid(addr, len)) return false;
-        view.point(umem, addr, len);
-        view.info().set(seenAt, len, len, ifindex, queue);
-        held[heldCount++] = addr & frameMask;
-        heldPacket = view;
-        packets++;
-        bytes += len;
-        return true;
+        int n = rx.available(Integer.MAX_VALUE);
+        int taken = takePacket(rx.peek(n), n, view);
+        rx.release(taken);
+        rx.cancel(n - taken);
+        return taken > 0 && view.owner == this;
     }
 
-    /** Copies the next available frame into a new array; {@code null} if it was invalid. */
-    private byte[] copyOne(PacketInfo info) {
-        int index = rx.peek(1);
-        long addr = rx.address(index);
-        int len = rx.length(index);
-        if (!valid(addr, len)) {
-            rx.release(1);
+    /**
+     * Reads the chain of descriptors from ring index {@code start} ({@code available} of them peeked)
+     * into {@code view}: on success the view shows the packet and is owned by this side. Returns how
+     * many descriptors the chain used (its slots can be released), or 0 if it is not complete yet. A
+     * broken chain (an invalid descriptor, or more segments than a frame may have) is dropped whole:
+     * its frames go back to the free list and the view is left cleared.
+     */
+    private int takePacket(int start, int available, Packet view) {
+        int count = 0;
+        boolean ok = true;
+        while (true) {
+            if (count == available) {
+                if (count <= Packet.MAX_SEGMENTS) return 0;
+                break;  // longer than any packet may be, and still going: drop what is there
+            }
+            long addr = rx.address(start + count);
+            int len = rx.length(start + count);
+            boolean more = (rx.options(start + count) & IfXdp.XDP_PKT_CONTD) != 0;
+            count++;
+            if (!valid(addr, len) || count > Packet.MAX_SEGMENTS) ok = false;
+            if (!more) break;
+        }
+        if (!ok) {
+            dropChain(start, count);
+            view.clear();
+            return count;
+        }
+        long addr = rx.address(start);
+        int len = rx.length(start);
+        view.point(memory, addr, len, this);
+        for (int i = 1; i < count; i++) view.addSegment(rx.address(start + i), rx.length(start + i));
+        view.info().set(seenAt, view.length(), view.length(), ifindex, queue);
+        packets++;
+        bytes += view.length();
+        return count;
+    }
+
+    /** A broken chain: its valid frames go back to the free list; the whole packet counts once. */
+    private void dropChain(int start, int count) {
+        for (int i = 0; i < count; i++) {
+            long addr = rx.address(start + i);
+            if (addr >= rxFirst && addr < rxEnd) recycle[recycleCount++] = addr & frameMask;
+        }
+        invalid++;
+    }
+
+    /**
+     * Copies the next packet into a new array; {@code null} if there was none complete, or it was
+     * dropped. The descriptors are released only once the copy exists: if the array cannot be
+     * allocated, the packet stays on the RX ring for the next read.
+     */
+    private byte[] copyNext(PacketInfo info) {
+        int n = rx.available(Integer.MAX_VALUE);
+        int used = takePacket(rx.peek(n), n, single);
+        if (used == 0 || single.owner != this) {
+            rx.release(used);
+            rx.cancel(n - used);
             return null;
         }
+        int len = single.length();
         byte[] data;
         try {
             data = new byte[len];
         } catch (OutOfMemoryError e) {
-            rx.cancel(1);  // the frame stays on the ring: the next read gets it
+            untake(n, len);
             throw e;
         }
-        MemorySegment.copy(umem, JAVA_BYTE, addr, data, 0, len);
-        rx.release(1);
-        consumed(addr, len, len, info);
+        single.copyTo(0, data, 0, len);
+        rx.release(used);
+        rx.cancel(n - used);
+        consumed(info, len, len);
         return data;
     }
 
-    /** Copies the next available frame into {@code dst}; its length, or -1 if it was invalid. */
-    private int copyOneInto(byte[] dst, int offset, PacketInfo info) {
-        int index = rx.peek(1);
-        long addr = rx.address(index);
-        int len = rx.length(index);
-        if (!valid(addr, len)) {
-            rx.release(1);
-            return -1;
-        }
+    /** Copies what fits of the next packet into {@code dst}; its length, or -1 if there was none complete, or it was dropped. */
+    private int copyNextInto(byte[] dst, int offset, PacketInfo info) {
+        int n = rx.available(Integer.MAX_VALUE);
+        int used = takePacket(rx.peek(n), n, single);
+        rx.release(used);
+        rx.cancel(n - used);
+        if (used == 0 || single.owner != this) return -1;
+        int len = single.length();
         int copied = Math.min(len, dst.length - offset);
-        try {
-            MemorySegment.copy(umem, JAVA_BYTE, addr, dst, offset, copied);
-        } catch (RuntimeException e) {
-            rx.cancel(1);
-            throw e;
-        }
-        rx.release(1);
-        consumed(addr, copied, len, info);
+        single.copyTo(0, dst, offset, copied);  // cannot fail: the range was checked before anything was taken
+        consumed(info, copied, len);
         return len;
     }
 
-    /** Bookkeeping of a frame read by copy: its buffer goes back toward FILL, the counters and the info. */
-    private void consumed(long addr, int copied, int len, PacketInfo info) {
-        recycle[recycleCount++] = addr & frameMask;
-        if (recycleCount >= REFILL_BATCH) refill();
+    /** Bookkeeping of a packet read by copy: its frames come back at once, the view is cleared. */
+    private void consumed(PacketInfo info, int copied, int len) {
         if (info != null) info.set(seenAt, copied, len, ifindex, queue);
-        packets++;
-        bytes += len;
+        takeBack(single);
+        single.clear();
+        refillIfDue();
+    }
+
+    /** Puts a packet taken by {@link #takePacket} back on the RX ring, all {@code peeked} descriptors, as if it was never read. */
+    private void untake(int peeked, int len) {
+        rx.cancel(peeked);
+        single.clear();
+        packets--;
+        bytes -= len;
     }
 
     // ---- frames and rings ---------------------------------------------------------------------
 
     /**
-     * A descriptor the kernel wrote must point inside one RX frame. Always true unless the kernel
-     * or another process broke the ring; checked because a bad address must never reach a read.
+     * A descriptor the kernel wrote must point inside one of this socket's receive frames. Always
+     * true unless the kernel or another process broke the ring; checked because a bad address must
+     * never reach a read.
      */
     private boolean valid(long addr, int len) {
-        long rel = addr - rxFirst;
-        if (rel >= 0 && rel < rxSpan && len >= 0 && (addr & ~frameMask) + len <= frameSize) return true;
-        invalidDescriptors++;
-        return false;
+        return addr >= rxFirst && addr < rxEnd && len >= 0 && (addr & ~frameMask) + len <= frameSize;
     }
 
-    /** Moves free frames onto the FILL ring, as many as it takes, with one submit. */
+    /** Moves free frames onto the FILL ring, as many as it takes, with one submit; first takes back frames that came home. */
     private void refill() {
+        takeHomecomers();
         int n = Math.min(recycleCount, fill.free(recycleCount));
         if (n == 0) return;
         int start = fill.reserve(n);
@@ -410,17 +502,17 @@ final class Receiver {
         fill.submit();
     }
 
-    /** Up to {@code max} available descriptors, waiting as the policy says; 0 only when a NONBLOCK wait timed out. */
-    private int awaitFrames(int max) throws XdpException {
-        int n = availableStamped(max);
+    /** Descriptors available, waiting as the policy says; 0 only when a NONBLOCK wait timed out. */
+    private int awaitFrames() throws XdpException {
+        int n = availableStamped();
         if (n > 0 || !policy.await(framesArrived)) return n;
-        return availableStamped(max);
+        return availableStamped();
     }
 
-    /** {@code rx.available}, reading the clock when it had to look at the kernel's index and found frames. */
-    private int availableStamped(int max) {
+    /** {@code rx.available}, reading the clock when it had to look at the kernel's index and found descriptors. */
+    private int availableStamped() {
         boolean fresh = rx.cachedEntries() == 0;
-        int n = rx.available(max);
+        int n = rx.available(Integer.MAX_VALUE);
         if (fresh && n > 0) seenAt = wallClockNanos();
         return n;
     }

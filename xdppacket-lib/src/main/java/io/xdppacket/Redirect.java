@@ -14,13 +14,15 @@ record Redirect(XskMap map, RedirectProgram program, XdpAttachment attachment) {
 
     /**
      * Loads the program on {@code map}, whose entries the caller has filled (or will fill), and
-     * attaches it to {@code ifindex} in {@code mode}. Takes ownership of the map: on failure it is
+     * attaches it to {@code ifindex} in {@code mode}; with {@code frags} for multi-buffer frames
+     * ({@code BPF_F_XDP_HAS_FRAGS}: veth refuses a program without it in native mode above a
+     * one-page MTU). Takes ownership of the map: on failure it is
      * closed with everything else made here.
      */
-    static Redirect attach(XskMap map, int ifindex, XdpMode mode) throws XdpException {
+    static Redirect attach(XskMap map, int ifindex, XdpMode mode, boolean frags) throws XdpException {
         RedirectProgram program = null;
         try {
-            program = RedirectProgram.load(map, false);
+            program = RedirectProgram.load(map, frags);
             return new Redirect(map, program, XdpAttachment.attach(program.fd(), ifindex, mode));
         } catch (XdpException | RuntimeException | Error e) {
             if (program != null) program.close();

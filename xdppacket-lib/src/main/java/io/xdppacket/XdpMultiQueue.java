@@ -104,7 +104,23 @@ public final class XdpMultiQueue implements XdpPort {
      *         see and raise them), a queue busy, or another kernel refusal
      */
     public static XdpMultiQueue open(String ifname, XdpOptions options) throws XdpException {
+        return open(ifname, options, null);
+    }
+
+    /**
+     * {@link #open(String, XdpOptions)} with every socket's frames in {@code umem} (each queue with
+     * FILL and COMPLETION rings of its own): frames received on any queue can be forwarded out of any
+     * socket on the UMEM without copying.
+     *
+     * @param ifname  the interface, as {@code ip link} names it
+     * @param options the options; {@code frameSize} must be the UMEM's
+     * @param umem    the shared UMEM (at least {@code 2 × numFrames × queueCount} frames left), or {@code null}
+     * @return the open set
+     * @throws XdpException as {@link #open(String, XdpOptions)}
+     */
+    public static XdpMultiQueue open(String ifname, XdpOptions options, XdpUmem umem) throws XdpException {
         Objects.requireNonNull(options, "options");
+        if (umem != null) XdpUmem.requireSameFrameSize(umem, options);
         NetDevice.checkName(ifname);
         Platform.check();
         try (NetNs ns = options.networkNamespace() == null ? null : NetNs.enter(options.networkNamespace())) {
@@ -120,12 +136,12 @@ public final class XdpMultiQueue implements XdpPort {
                         + " N) up to the driver's maximum; a veth gets its queues when created: ip link add ... numrxqueues N"
                         + " numtxqueues N, on both ends");
             }
-            return openQueues(ifname, ifindex, options);
+            return openQueues(ifname, ifindex, options, umem);
         }
     }
 
     /** Runs in the caller's (already entered) network namespace. */
-    private static XdpMultiQueue openQueues(String ifname, int ifindex, XdpOptions options) throws XdpException {
+    private static XdpMultiQueue openQueues(String ifname, int ifindex, XdpOptions options, XdpUmem umem) throws XdpException {
         int n = options.queueCount();
         SocketResources res = SocketResources.create("XdpMultiQueue(" + ifname + ", " + n + " queue" + (n == 1 ? "" : "s") + ")");
         XdpSocket[] members = new XdpSocket[n];
@@ -133,12 +149,12 @@ public final class XdpMultiQueue implements XdpPort {
         Redirect redirect = null;
         try {
             if (options.receive()) map = XskMap.create(n);
-            for (int q = 0; q < n; q++) members[q] = XdpSocket.openQueue(ifname, ifindex, q, options, map);
+            for (int q = 0; q < n; q++) members[q] = XdpSocket.openQueue(ifname, ifindex, q, options, map, umem);
             // Attach last: until now no frame was redirected, so a failure above lost nothing.
             if (map != null) {
                 XskMap m = map;
                 map = null;  // Redirect owns it now, also on failure
-                redirect = Redirect.attach(m, ifindex, options.xdpMode());
+                redirect = Redirect.attach(m, ifindex, options.xdpMode(), members[0].isMultiBuffer());
             }
             return new XdpMultiQueue(ifname, ifindex, options, res, members, redirect);
         } catch (XdpException | RuntimeException | Error e) {
@@ -307,6 +323,16 @@ public final class XdpMultiQueue implements XdpPort {
         return writePackets(frames);
     }
 
+    /**
+     * Forwards the batch's packets spread over the queues as {@link #writePackets(byte[][], int, int)}
+     * spreads frames: contiguous chunks, chunk {@code q} out of queue {@code q}.
+     */
+    @Override
+    public int forwardPackets(PacketBatch batch) throws XdpException {
+        Objects.requireNonNull(batch, "batch");
+        return writer.forward(batch);
+    }
+
     /** {@link XdpPort#flush(Duration)}, with one limit for all queues together; sockets closed on their own are skipped. */
     @Override
     public boolean flush(Duration timeout) throws XdpException {
@@ -337,7 +363,8 @@ public final class XdpMultiQueue implements XdpPort {
     @Override public String interfaceName() { return ifname; }
     @Override public int interfaceIndex() { return ifindex; }
     @Override public XdpOptions options() { return options; }
-    @Override public int maxFrameLength() { return options.frameRoom(); }
+    @Override public int maxFrameLength() { return members[0].maxFrameLength(); }
+    @Override public boolean isMultiBuffer() { return members[0].isMultiBuffer(); }
     @Override public boolean isZeroCopy() { return members[0].isZeroCopy(); }
     @Override public boolean isClosed() { return resources.isClosed(); }
 

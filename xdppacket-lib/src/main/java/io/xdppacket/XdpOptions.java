@@ -86,6 +86,7 @@ public final class XdpOptions {
     private final int txBudget;
     private final boolean receive;
     private final Duration busyPoll;
+    private final MultiBuffer multiBuffer;
 
     private XdpOptions(Builder b) {
         this.numFrames = b.numFrames;
@@ -99,6 +100,7 @@ public final class XdpOptions {
         this.txBudget = b.txBudget;
         this.receive = b.receive;
         this.busyPoll = b.busyPoll;
+        this.multiBuffer = b.multiBuffer;
     }
 
     /** The seed's defaults: 1024 frames, rings of 1024, DRV, 1 queue, 100 µs, BLOCK; 2048-byte frames. */
@@ -124,6 +126,7 @@ public final class XdpOptions {
         b.txBudget = txBudget;
         b.receive = receive;
         b.busyPoll = busyPoll;
+        b.multiBuffer = multiBuffer;
         return b;
     }
 
@@ -147,13 +150,19 @@ public final class XdpOptions {
     public boolean receive() { return receive; }
     /** How long a waiting read spins on its RX ring before it sleeps in {@code ppoll}. */
     public Duration busyPoll() { return busyPoll; }
+    /**
+     * Whether frames longer than one UMEM frame are received and sent ({@link MultiBuffer}).
+     *
+     * @return AUTO (the default), ON or OFF
+     */
+    public MultiBuffer multiBuffer() { return multiBuffer; }
 
     @Override
     public String toString() {
         return "XdpOptions{numFrames=" + numFrames + ", ringSize=" + ringSize + ", xdpMode=" + xdpMode
                 + ", queueCount=" + queueCount + ", pollTimeout=" + pollTimeout + ", ioMode=" + ioMode
                 + ", frameSize=" + frameSize + (networkNamespace == null ? "" : ", networkNamespace=" + networkNamespace)
-                + ", txBudget=" + (txBudget == 0 ? "auto" : txBudget) + ", busyPoll=" + busyPoll + (receive ? "" : ", send-only") + "}";
+                + ", txBudget=" + (txBudget == 0 ? "auto" : txBudget) + ", busyPoll=" + busyPoll + ", multiBuffer=" + multiBuffer + (receive ? "" : ", send-only") + "}";
     }
 
     @Override
@@ -161,12 +170,13 @@ public final class XdpOptions {
         return o instanceof XdpOptions x && numFrames == x.numFrames && ringSize == x.ringSize && xdpMode == x.xdpMode
                 && queueCount == x.queueCount && pollTimeout.equals(x.pollTimeout) && ioMode == x.ioMode
                 && frameSize == x.frameSize && Objects.equals(networkNamespace, x.networkNamespace) && txBudget == x.txBudget && receive == x.receive
-                && busyPoll.equals(x.busyPoll);
+                && busyPoll.equals(x.busyPoll) && multiBuffer == x.multiBuffer;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(numFrames, ringSize, xdpMode, queueCount, pollTimeout, ioMode, frameSize, networkNamespace, txBudget, receive, busyPoll);
+        return Objects.hash(numFrames, ringSize, xdpMode, queueCount, pollTimeout, ioMode, frameSize, networkNamespace, txBudget, receive, busyPoll,
+                multiBuffer);
     }
 
     /** Collects options; {@link #build()} checks them all and names the first one that breaks a rule. */
@@ -182,6 +192,7 @@ public final class XdpOptions {
         private int txBudget;
         private boolean receive = true;
         private Duration busyPoll = DEFAULT_BUSY_POLL;
+        private MultiBuffer multiBuffer = MultiBuffer.AUTO;
 
         private Builder() {}
 
@@ -207,6 +218,16 @@ public final class XdpOptions {
          */
         public Builder busyPoll(Duration busyPoll) { this.busyPoll = busyPoll; return this; }
 
+        /**
+         * Whether frames longer than one UMEM frame ({@code frameSize − 256} bytes) are received and
+         * sent, each over several UMEM frames: jumbo frames. {@link MultiBuffer#AUTO} (the default)
+         * turns it on where the interface's MTU needs it.
+         *
+         * @param multiBuffer AUTO, ON or OFF
+         * @return this builder
+         */
+        public Builder multiBuffer(MultiBuffer multiBuffer) { this.multiBuffer = multiBuffer; return this; }
+
         /** @throws IllegalArgumentException naming the option, its value and the rule it breaks */
         public XdpOptions build() {
             if (Integer.bitCount(ringSize) != 1 || ringSize < MIN_RING_SIZE || ringSize > MAX_RING_SIZE) {
@@ -223,6 +244,7 @@ public final class XdpOptions {
             }
             if (xdpMode == null) throw bad("xdpMode", null, "must be XdpMode.DRV or XdpMode.SKB");
             if (ioMode == null) throw bad("ioMode", null, "must be IoMode.BLOCK or IoMode.NONBLOCK");
+            if (multiBuffer == null) throw bad("multiBuffer", null, "must be MultiBuffer.AUTO, ON or OFF");
             if (queueCount < 1) throw bad("queueCount", queueCount, "must be at least 1");
             if (pollTimeout == null || pollTimeout.compareTo(MIN_POLL_TIMEOUT) < 0 || pollTimeout.compareTo(MAX_POLL_TIMEOUT) > 0) {
                 throw bad("pollTimeout", pollTimeout, "must be between 1 µs and 1 hour");

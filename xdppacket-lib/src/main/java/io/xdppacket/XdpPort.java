@@ -101,6 +101,24 @@ public interface XdpPort extends AutoCloseable {
     int writePackets(List<byte[]> frames) throws XdpException;
 
     /**
+     * Sends the packets {@code batch} shows without copying them: each packet's frames — read from a
+     * socket that shares this port's UMEM ({@link XdpUmem}), or from this port itself — go out as
+     * they are, after whatever the caller changed in place (swapped MAC addresses, a rewritten
+     * header). Their views are cleared as they go; once sent, the frames go back to the socket that
+     * received them. Every packet is checked before any is sent; allocates nothing. A multi-queue
+     * port spreads the batch over its queues.
+     *
+     * @param batch packets of a zero-copy read
+     * @return packets sent, a prefix of the batch: all, fewer only in NONBLOCK mode (the rest still
+     *         show their frames, which go back with their read)
+     * @throws IllegalArgumentException if a packet shows no received frame, or one of a socket that
+     *         does not share this port's UMEM
+     * @throws XdpClosedException if the port is closed
+     * @throws XdpException if the kernel refused
+     */
+    int forwardPackets(PacketBatch batch) throws XdpException;
+
+    /**
      * Waits until every frame written so far has completed (came back from the kernel): BLOCK mode
      * as long as that takes, NONBLOCK mode at most {@code pollTimeout}.
      *
@@ -143,8 +161,17 @@ public interface XdpPort extends AutoCloseable {
     /** @return how many queues this port uses: {@code [0, queueCount())} */
     int queueCount();
 
-    /** @return the longest frame a write accepts and a read can return: {@code frameSize − 256} */
+    /**
+     * @return the longest frame a write accepts: {@code frameSize − 256}, or on a multi-buffer port 17
+     *         UMEM frames' worth (the interface's MTU limits what gets through)
+     */
     int maxFrameLength();
+
+    /**
+     * @return whether frames longer than one UMEM frame are received and sent
+     *         ({@link XdpOptions.Builder#multiBuffer}, resolved against the interface's MTU)
+     */
+    boolean isMultiBuffer();
 
     /** @return whether the kernel moves frames without copying (driver zero-copy support); false on veth */
     boolean isZeroCopy();

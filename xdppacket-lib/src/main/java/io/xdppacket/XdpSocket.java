@@ -101,7 +101,24 @@ public final class XdpSocket implements XdpPort {
      * @throws XdpException no such interface (errno {@code ENODEV}), queue busy, or another kernel refusal
      */
     public static XdpSocket open(String ifname, XdpOptions options) throws XdpException {
+        return open(ifname, options, null);
+    }
+
+    /**
+     * Opens a socket on queue 0 of {@code ifname} whose frames are in {@code umem}, shared with the
+     * other sockets on it: frames received here can be forwarded out of them without copying, and
+     * theirs out of this one (see {@link XdpUmem}).
+     *
+     * @param ifname  the interface, as {@code ip link} names it
+     * @param options the options; {@code queueCount} must be 1, {@code frameSize} the UMEM's
+     * @param umem    the shared UMEM, or {@code null} for one of the socket's own
+     * @return the open socket
+     * @throws IllegalArgumentException as {@link #open(String, XdpOptions)}, or if the UMEM has too few frames left
+     * @throws XdpException as {@link #open(String, XdpOptions)}
+     */
+    public static XdpSocket open(String ifname, XdpOptions options, XdpUmem umem) throws XdpException {
         Objects.requireNonNull(options, "options");
+        if (umem != null) XdpUmem.requireSameFrameSize(umem, options);
         NetDevice.checkName(ifname);
         if (options.queueCount() != 1) {
             throw new IllegalArgumentException("queueCount = " + options.queueCount()
@@ -109,7 +126,7 @@ public final class XdpSocket implements XdpPort {
         }
         Platform.check();
         try (NetNs ns = options.networkNamespace() == null ? null : NetNs.enter(options.networkNamespace())) {
-            return openQueue(ifname, NetDevice.ifindex(ifname), 0, options, null);
+            return openQueue(ifname, NetDevice.ifindex(ifname), 0, options, null, umem);
         }
     }
 
@@ -118,9 +135,9 @@ public final class XdpSocket implements XdpPort {
      * {@code sharedMap} the caller owns program and map and this socket only registers itself in the
      * map; without, a receiving socket loads and attaches its own.
      */
-    static XdpSocket openQueue(String ifname, int ifindex, int queue, XdpOptions options, XskMap sharedMap)
+    static XdpSocket openQueue(String ifname, int ifindex, int queue, XdpOptions options, XskMap sharedMap, XdpUmem umem)
             throws XdpException {
-        return new XdpSocket(QueueSocket.open(ifname, ifindex, queue, options, sharedMap), ifname, options);
+        return new XdpSocket(QueueSocket.open(ifname, ifindex, queue, options, sharedMap, umem), ifname, options);
     }
 
     // ---- reads ------------------------------------------------------------------------------------
@@ -249,6 +266,97 @@ public final class XdpSocket implements XdpPort {
     }
 
     @Override
+    public int forwardPackets(PacketBatch batch) throws XdpException {
+        Objects.requireNonNull(batch, "batch");
+        return transmitter.forward(batch, 0, batch.size());
+    }
+
+    /**
+     * {@link #forwardPackets(PacketBatch)} for the packets {@code from .. from+count)} of the batch.
+     *
+     * @param batch the packets, read from sockets on this socket's UMEM
+     * @param from  the first packet sent
+     * @param count how many
+     * @return packets sent, a prefix of the range
+     * @throws XdpException as {@link #forwardPackets(PacketBatch)}
+     */
+    public int forwardPackets(PacketBatch batch, int from, int count) throws XdpException {
+        return transmitter.forward(batch, from, count);
+    }
+
+    /**
+     * Claims a TX frame for a frame of up to {@code length} bytes, to be written in place and then
+     * {@link #submit(Packet) submitted}: a generator's way to send without building the frame in an
+     * array first. The view is this socket's own; one claim at a time (see
+     * {@link #claim(PacketBatch, int)} for many). Its contents are what the frame held last.
+     *
+     * @param length the frame's length; {@link Packet#setLength} may shorten it before submitting
+     * @return the writable frame, or {@code null} in NONBLOCK mode when no frame came free in time
+     * @throws IllegalArgumentException if {@code length} is outside 14 .. {@link #maxFrameLength()}
+     * @throws IllegalStateException if the previous claim was neither submitted nor aborted
+     * @throws XdpException as {@link #writePacket(byte[])}
+     */
+    public Packet claim(int length) throws XdpException {
+        return transmitter.claim(length);
+    }
+
+    /**
+     * Claims TX frames of up to {@code length} bytes each into {@code batch}: as many as are free, at
+     * most its capacity, waiting for at least one as the I/O mode says.
+     *
+     * @param batch  where the writable frames are shown; it must not show frames of a read
+     * @param length each frame's length; {@link Packet#setLength} may shorten it
+     * @return frames claimed (also {@code batch.size()}); 0 only in NONBLOCK mode after the timeout
+     * @throws XdpException as {@link #claim(int)}
+     */
+    public int claim(PacketBatch batch, int length) throws XdpException {
+        return transmitter.claim(batch, length);
+    }
+
+    /**
+     * Sends a frame claimed with {@link #claim(int)}, at its length, and kicks the kernel.
+     *
+     * @param frame the claimed view
+     * @return whether it was sent (false only in NONBLOCK mode when the TX ring had no room in time)
+     * @throws IllegalArgumentException if {@code frame} is not a frame claimed here
+     * @throws XdpException as {@link #writePacket(byte[])}
+     */
+    public boolean submit(Packet frame) throws XdpException {
+        return transmitter.submit(frame);
+    }
+
+    /**
+     * Sends every frame claimed into {@code batch}, in order, with as few kicks as the kernel needs.
+     *
+     * @param batch the claimed frames
+     * @return frames sent: all, fewer only in NONBLOCK mode (the rest stay claimed)
+     * @throws XdpException as {@link #submit(Packet)}
+     */
+    public int submit(PacketBatch batch) throws XdpException {
+        return transmitter.submit(batch);
+    }
+
+    /**
+     * Gives a claimed frame back unsent.
+     *
+     * @param frame the claimed view
+     * @throws XdpException if the socket is closed
+     */
+    public void abort(Packet frame) throws XdpException {
+        transmitter.abort(frame);
+    }
+
+    /**
+     * Gives every frame claimed into {@code batch} back unsent.
+     *
+     * @param batch the claimed frames
+     * @throws XdpException if the socket is closed
+     */
+    public void abort(PacketBatch batch) throws XdpException {
+        transmitter.abort(batch);
+    }
+
+    @Override
     public boolean flush(Duration timeout) throws XdpException {
         return transmitter.flush(Durations.limitNanos(timeout, "flush timeout"));
     }
@@ -284,7 +392,8 @@ public final class XdpSocket implements XdpPort {
     @Override public boolean isZeroCopy() { return queueSocket.zeroCopy(); }
     /** @return frames one copy-mode TX kick may send: what {@code txBudget} resolved to on this kernel (32 where it cannot be set) */
     public int txBudget() { return queueSocket.txBudget(); }
-    @Override public int maxFrameLength() { return options.frameRoom(); }
+    @Override public int maxFrameLength() { return transmitter.maxFrame(); }
+    @Override public boolean isMultiBuffer() { return queueSocket.multiBuffer(); }
     @Override public boolean isClosed() { return resources.isClosed(); }
 
     /** Frames written and not yet completed (for tests and tools; racy from other threads). */
@@ -315,6 +424,6 @@ public final class XdpSocket implements XdpPort {
             finalStats = queueSocket.finalSnapshot();
         }
         queueSocket.detach();
-        if (idle) resources.release();
+        queueSocket.release(idle);
     }
 }

@@ -4,8 +4,8 @@ package io.xdppacket;
  * Counters of one socket (or, summed, of several): ours, kept by the threads that read and write
  * (single owner each, plain fields, no atomics), and the kernel's {@code XDP_STATISTICS}.
  *
- * <p>Every frame is accounted for. Received: {@link #rxPackets}, or dropped by the kernel before we
- * saw it: {@link #kernelRxRingFull} (the RX ring was full: we read too slowly) or
+ * <p>Every frame is accounted for. Received: {@link #rxPackets}; or handed over broken and dropped
+ * by us: {@link #rxInvalid}; or dropped by the kernel before we saw it: {@link #kernelRxRingFull} (the RX ring was full: we read too slowly) or
  * {@link #kernelRxDropped} (everything else: no free frame on the FILL ring — also counted on its own
  * in {@link #kernelRxFillRingEmpty} — or a frame too large for a UMEM frame). A reader that falls
  * behind shows as {@code kernelRxRingFull}; {@code kernelRxFillRingEmpty} means the kernel found no
@@ -22,10 +22,13 @@ package io.xdppacket;
  * @param rxBytes their bytes
  * @param rxPolls {@code poll} calls made while waiting for frames
  * @param rxWakeups {@code recvfrom} kicks made because the kernel asked (FILL ring need_wakeup)
+ * @param rxInvalid frames dropped by us because the kernel handed them over broken: a descriptor
+ *        outside our frames, or a multi-buffer chain cut short or longer than a frame can be
  * @param txPackets frames taken by writes and posted to the TX ring
  * @param txBytes their bytes
  * @param txCompleted frames the kernel has finished with (COMPLETION ring)
  * @param txDropped completed frames the driver dropped instead of sending ({@code sendto} EBUSY)
+ * @param txForwarded frames of {@code txPackets} that were received frames forwarded without copying
  * @param txKicks {@code sendto} kicks made to start transmission
  * @param txPolls {@code poll} calls made while waiting for room or completions
  * @param kernelRxDropped kernel: frames dropped on receive for any reason but a full RX ring (includes
@@ -37,8 +40,8 @@ package io.xdppacket;
  * @param kernelTxRingEmpty kernel: times the kernel found the TX ring empty when woken
  */
 public record XdpStats(
-        long rxPackets, long rxBytes, long rxPolls, long rxWakeups,
-        long txPackets, long txBytes, long txCompleted, long txDropped, long txKicks, long txPolls,
+        long rxPackets, long rxBytes, long rxPolls, long rxWakeups, long rxInvalid,
+        long txPackets, long txBytes, long txCompleted, long txDropped, long txForwarded, long txKicks, long txPolls,
         long kernelRxDropped, long kernelRxInvalidDescs, long kernelTxInvalidDescs,
         long kernelRxRingFull, long kernelRxFillRingEmpty, long kernelTxRingEmpty) {
 
@@ -72,10 +75,12 @@ public record XdpStats(
                 .rxBytes(rxBytes + o.rxBytes)
                 .rxPolls(rxPolls + o.rxPolls)
                 .rxWakeups(rxWakeups + o.rxWakeups)
+                .rxInvalid(rxInvalid + o.rxInvalid)
                 .txPackets(txPackets + o.txPackets)
                 .txBytes(txBytes + o.txBytes)
                 .txCompleted(txCompleted + o.txCompleted)
                 .txDropped(txDropped + o.txDropped)
+                .txForwarded(txForwarded + o.txForwarded)
                 .txKicks(txKicks + o.txKicks)
                 .txPolls(txPolls + o.txPolls)
                 .kernelRxDropped(kernelRxDropped + o.kernelRxDropped)
@@ -92,12 +97,20 @@ public record XdpStats(
      * (each {@link #build()} takes the values set so far).
      */
     public static final class Builder {
-        private long rxPackets, rxBytes, rxPolls, rxWakeups;
-        private long txPackets, txBytes, txCompleted, txDropped, txKicks, txPolls;
+        private long rxPackets, rxBytes, rxPolls, rxWakeups, rxInvalid;
+        private long txPackets, txBytes, txCompleted, txDropped, txForwarded, txKicks, txPolls;
         private long kernelRxDropped, kernelRxInvalidDescs, kernelTxInvalidDescs;
         private long kernelRxRingFull, kernelRxFillRingEmpty, kernelTxRingEmpty;
 
         private Builder() {}
+
+        /**
+         * Sets {@code rxInvalid}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder rxInvalid(long v) { rxInvalid = v; return this; }
 
         /**
          * Sets {@code rxPackets}.
@@ -127,6 +140,14 @@ public record XdpStats(
          * @return this builder
          */
         public Builder rxWakeups(long v) { rxWakeups = v; return this; }
+        /**
+         * Sets {@code txForwarded}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder txForwarded(long v) { txForwarded = v; return this; }
+
         /**
          * Sets {@code txPackets}.
          *
@@ -214,8 +235,8 @@ public record XdpStats(
 
         /** The counters set so far. */
         public XdpStats build() {
-            return new XdpStats(rxPackets, rxBytes, rxPolls, rxWakeups,
-                    txPackets, txBytes, txCompleted, txDropped, txKicks, txPolls,
+            return new XdpStats(rxPackets, rxBytes, rxPolls, rxWakeups, rxInvalid,
+                    txPackets, txBytes, txCompleted, txDropped, txForwarded, txKicks, txPolls,
                     kernelRxDropped, kernelRxInvalidDescs, kernelTxInvalidDescs,
                     kernelRxRingFull, kernelRxFillRingEmpty, kernelTxRingEmpty);
         }

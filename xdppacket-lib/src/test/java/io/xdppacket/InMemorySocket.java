@@ -24,6 +24,8 @@ public final class InMemorySocket implements AutoCloseable {
     final SocketResources resources;
     final InMemoryKernel kernel;
     final MemorySegment umem;
+    final XdpUmem umemOwner;
+    final long rxFirst;
     final Receiver receiver;
     final Transmitter transmitter;
     final int queue;
@@ -38,9 +40,9 @@ public final class InMemorySocket implements AutoCloseable {
      * @param txBudget frames one TX kick sends at most
      */
     public InMemorySocket(int rxFrameLength, int txBudget) throws XdpException {
-        this(XdpOptions.builder().numFrames(NUM_FRAMES).ringSize(RING_SIZE).ioMode(IoMode.BLOCK).build(), 0, txBudget, rxFrameLength, true);
+        this(XdpOptions.builder().numFrames(NUM_FRAMES).ringSize(RING_SIZE).ioMode(IoMode.BLOCK).build(), 0, txBudget, rxFrameLength, true,
+                null);
         byte[] received = ethernetFrame(rxFrameLength);
-        long rxFirst = (long) NUM_FRAMES * FRAME_SIZE;
         for (int i = 0; i < NUM_FRAMES; i++) {
             long at = rxFirst + (long) i * FRAME_SIZE + InMemoryKernel.RX_HEADROOM;
             MemorySegment.copy(received, 0, umem, JAVA_BYTE, at, received.length);
@@ -53,23 +55,40 @@ public final class InMemorySocket implements AutoCloseable {
      * {@link InMemoryKernel#receive}; writes are sent at once, {@code txBudget} per kick.
      */
     public InMemorySocket(XdpOptions options, int queue, int txBudget) throws XdpException {
-        this(options, queue, txBudget, 0, false);
+        this(options, queue, txBudget, 0, false, null);
     }
 
-    private InMemorySocket(XdpOptions options, int queue, int txBudget, int rxFrameLength, boolean benchmark) throws XdpException {
+    /**
+     * A unit test's socket whose frames are in {@code shared} (as {@link QueueSocket} takes them), for
+     * forwarding between sockets; multi-buffer as the options say ({@link MultiBuffer#ON}).
+     */
+    public InMemorySocket(XdpOptions options, int queue, int txBudget, XdpUmem shared) throws XdpException {
+        this(options, queue, txBudget, 0, false, shared);
+    }
+
+    private InMemorySocket(XdpOptions options, int queue, int txBudget, int rxFrameLength, boolean benchmark, XdpUmem shared)
+            throws XdpException {
         this.benchmark = benchmark;
         this.queue = queue;
         int n = options.numFrames();
-        int fs = options.frameSize();
         this.resources = SocketResources.create("InMemorySocket(queue " + queue + ")");
+        this.umemOwner = shared != null ? shared : XdpUmem.createPrivate(2 * n, options.frameSize());
+        int fs = umemOwner.frameSize();
+        long txFirst;
+        synchronized (umemOwner.bindLock()) {
+            txFirst = (long) umemOwner.take(2 * n) * fs;
+        }
         this.kernel = benchmark
                 ? new InMemoryKernel(resources.arena(), options.ringSize(), txBudget, rxFrameLength)
                 : InMemoryKernel.receivingOnDemand(resources.arena(), FillRing.sizeFor(n), options.ringSize(), txBudget);
-        this.umem = resources.arena().allocate((long) 2 * n * fs, 4096);
-        kernel.umem(umem);
-        QueueContext ctx = new QueueContext(resources, NO_FD, kernel, umem, fs, options, IFINDEX, queue);
-        this.receiver = new Receiver(ctx, kernel.rxRing(), kernel.fillRing(), (long) n * fs, n);
-        this.transmitter = new Transmitter(ctx, kernel.txRing(), kernel.completionRing(), 0, n, true);
+        this.umem = umemOwner.memory();
+        kernel.umem(umem, fs - XdpOptions.HEADROOM);
+        boolean multiBuffer = options.multiBuffer() == MultiBuffer.ON;
+        QueueContext ctx = new QueueContext(resources, NO_FD, kernel, umemOwner, options, multiBuffer, IFINDEX, queue);
+        this.rxFirst = txFirst + (long) n * fs;
+        this.receiver = new Receiver(ctx, kernel.rxRing(), kernel.fillRing(), rxFirst, n);
+        umemOwner.addRegion(rxFirst, rxFirst + (long) n * fs, receiver);
+        this.transmitter = new Transmitter(ctx, kernel.txRing(), kernel.completionRing(), txFirst, n, true);
     }
 
     public InMemoryKernel kernel() {
@@ -103,8 +122,8 @@ public final class InMemorySocket implements AutoCloseable {
                 throw new IllegalStateException("an engine waited in ppoll (RX polls " + receiver.polls + ", TX polls "
                         + transmitter.polls + "): the in-memory kernel must never let it wait");
             }
-            if (receiver.invalidDescriptors != 0 || transmitter.invalidCompletions != 0) {
-                throw new IllegalStateException("invalid ring entries (RX " + receiver.invalidDescriptors + ", completion "
+            if (benchmark && (receiver.invalid != 0 || transmitter.invalidCompletions != 0)) {
+                throw new IllegalStateException("invalid ring entries (RX " + receiver.invalid + ", completion "
                         + transmitter.invalidCompletions + ")");
             }
         } finally {
@@ -113,7 +132,7 @@ public final class InMemorySocket implements AutoCloseable {
                 if (l != null) l.socketClosing(queue);
                 resources.awaitIdle(receiver.guard());
                 resources.awaitIdle(transmitter.guard());
-                resources.release();
+                if (resources.release()) umemOwner.released();
             }
         }
     }

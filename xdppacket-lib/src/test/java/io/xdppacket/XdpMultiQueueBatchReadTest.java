@@ -138,11 +138,13 @@ class XdpMultiQueueBatchReadTest {
             assertEquals(10, rx.zeroCopyReadPackets(ten));
             expect.queues(ten, 1, 1, 2, 2, 3, 3, 0, 0, 1, 1);
 
-            // Queue 1's own release ends every view that showed one of its frames, not only the last one.
+            // The set lent these frames: queue 1's own release leaves them alone; the set's release ends every view.
             List<Packet> ofQueue1 = new ArrayList<>();
             for (int i = 0; i < ten.size(); i++) if (ten.get(i).info().queueId() == 1) ofQueue1.add(ten.get(i));
             assertEquals(4, ofQueue1.size());
             rx.socket(1).release();
+            for (Packet p : ofQueue1) assertTrue(p.length() > 0, "still the set's: queue 1's release is not the set's");
+            rx.release();
             for (Packet p : ofQueue1) assertEquals(0, p.length(), "a view of a frame given back to queue 1's kernel ring");
 
             // The next read ends the views of the previous one (here: of the other batch).

@@ -155,7 +155,7 @@ class XdpMultiQueueLifecycleTest {
                 // Queue 1 is free again: a new socket binds to it (bind fails with EBUSY while the old one lives).
                 try (NetNs ns = NetNs.enter(veth.nsB()); XskMap scratch = XskMap.create(QUEUES)) {
                     XdpSocket again = XdpSocket.openQueue(veth.ifB(), NetDevice.ifindex(veth.ifB()), 1,
-                            XdpOptions.defaults(), scratch);
+                            XdpOptions.defaults(), scratch, null);
                     assertEquals(1, again.queueId());
                     again.close();
                 }
@@ -236,11 +236,14 @@ class XdpMultiQueueLifecycleTest {
         }
     }
 
-    /** The attach fails after every socket is open (native XDP refuses MTU 9000): all of them are released. */
+    /**
+     * The attach fails after every socket is open (native XDP refuses MTU 9000 to a program without
+     * multi-buffer support): all of them are released.
+     */
     @Test
     void aFailedOpenReleasesEverythingItCreated() throws Exception {
         try (VethPair veth = VethPair.create(QUEUES, 9000)) {
-            XdpOptions drv = options(veth, veth.nsB()).toBuilder().xdpMode(XdpMode.DRV).build();
+            XdpOptions drv = options(veth, veth.nsB()).toBuilder().xdpMode(XdpMode.DRV).multiBuffer(MultiBuffer.OFF).build();
             XdpException e = assertThrows(XdpException.class, () -> XdpMultiQueue.open(veth.ifB(), drv));
             assertEquals("ERANGE", e.errnoName(), e.getMessage());
             assertFalse(veth.xdpAttached(veth.nsB(), veth.ifB()));

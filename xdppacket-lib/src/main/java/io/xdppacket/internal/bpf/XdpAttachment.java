@@ -128,7 +128,7 @@ public final class XdpAttachment implements AutoCloseable {
                     : "generic XDP is not available on " + ifname;
             case Errno.ERANGE -> mode == XdpMode.DRV
                     ? ifname + "'s MTU is too large for native XDP without multi-buffer (veth: the peer's MTU counts); "
-                      + "lower the MTU, load the program with frags (BPF_F_XDP_HAS_FRAGS), or use XdpMode.SKB"
+                      + "turn multi-buffer on (XdpOptions multiBuffer AUTO or ON), lower the MTU, or use XdpMode.SKB"
                     : null;
             // veth: its RX queues must cover the peer's TX queues (veth_xdp_set).
             case Errno.ENOSPC -> ifname + " has fewer RX queues in use than its veth peer has TX queues; native XDP on "

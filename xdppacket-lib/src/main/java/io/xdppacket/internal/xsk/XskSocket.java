@@ -43,19 +43,24 @@ public final class XskSocket {
     }
 
     /**
-     * Creates the socket, registers {@code umem} with it and maps the four rings into {@code arena}:
+     * Creates the socket, registers {@code umem} with it (unless it will share the UMEM another
+     * socket registered, {@code XDP_SHARED_UMEM}) and maps the four rings into {@code arena}:
      * COMPLETION, RX and TX of {@code ringSize} entries, FILL of {@code fillRingSize} (see
-     * {@link FillRing#sizeFor}). On failure everything created so far is released.
+     * {@link FillRing#sizeFor}). A socket that shares a UMEM still gets FILL and COMPLETION rings of
+     * its own, as the kernel requires for another queue or interface. On failure everything created
+     * so far is released.
      *
      * @param target how errors name this socket, e.g. {@code "vA queue 0"}
+     * @param registerUmem false for a socket that will bind with {@code XDP_SHARED_UMEM}
      */
-    public static XskSocket create(Arena arena, String target, Umem umem, int ringSize, int fillRingSize) throws XdpException {
+    public static XskSocket create(Arena arena, String target, Umem umem, int ringSize, int fillRingSize, boolean registerUmem)
+            throws XdpException {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment errno = Libc.allocateErrno(call);
             int fd = Libc.socket(errno, Libc.AF_XDP, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
             if (fd < 0) throw SysCall.failure("socket(AF_XDP) for " + target, Libc.errno(errno), null);
             try {
-                registerUmem(call, errno, fd, target, umem);
+                if (registerUmem) registerUmem(call, errno, fd, target, umem);
                 setRingSize(call, errno, fd, IfXdp.XDP_UMEM_FILL_RING, "XDP_UMEM_FILL_RING", target, fillRingSize);
                 setRingSize(call, errno, fd, IfXdp.XDP_UMEM_COMPLETION_RING, "XDP_UMEM_COMPLETION_RING", target, ringSize);
                 setRingSize(call, errno, fd, IfXdp.XDP_RX_RING, "XDP_RX_RING", target, ringSize);

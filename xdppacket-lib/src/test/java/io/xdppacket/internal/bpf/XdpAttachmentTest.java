@@ -199,7 +199,7 @@ class XdpAttachmentTest {
             int ifindex = NetDevice.ifindex(veth.ifA());
             String ifA = veth.ifA();
             String hint = ifA + "'s MTU is too large for native XDP without multi-buffer (veth: the peer's MTU counts); "
-                    + "lower the MTU, load the program with frags (BPF_F_XDP_HAS_FRAGS), or use XdpMode.SKB";
+                    + "turn multi-buffer on (XdpOptions multiBuffer AUTO or ON), lower the MTU, or use XdpMode.SKB";
             XdpException e = assertThrows(XdpException.class, () -> XdpAttachment.attach(plain.fd(), ifindex, XdpMode.DRV));
             XdpUnavailableException u = assertInstanceOf(XdpUnavailableException.class, e);
             assertEquals(XdpUnavailableException.Missing.INTERFACE_SUPPORT, u.missing());

@@ -1,6 +1,7 @@
 package io.xdppacket.internal.xsk;
 
 import io.xdppacket.internal.sys.Errno;
+import io.xdppacket.internal.sys.IfXdp;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -46,6 +47,9 @@ public final class InMemoryKernel implements XskKicks {
     private final int rxFrameLength;
     private final boolean deliverOnWake;
     private MemorySegment umem;
+    private int bufferRoom = Integer.MAX_VALUE;
+    /** A chain being gathered by {@link #kickTx}: bytes of the segments so far. */
+    private final java.io.ByteArrayOutputStream chain = new java.io.ByteArrayOutputStream();
     private List<byte[]> sent;
     private volatile boolean gone;
     private volatile boolean txStalled;
@@ -93,9 +97,14 @@ public final class InMemoryKernel implements XskKicks {
     public TxRing txRing() { return tx.txRing(); }
     public CompletionRing completionRing() { return completion.completionRing(); }
 
-    /** Gives the kernel the UMEM, so that {@link #receive} can write frames and {@link #captureSent} read them. */
-    public InMemoryKernel umem(MemorySegment umem) {
+    /**
+     * Gives the kernel the UMEM, so that {@link #receive} can write frames and {@link #captureSent}
+     * read them; a frame longer than {@code bufferRoom} arrives as a chain of descriptors, as
+     * multi-buffer AF_XDP delivers it.
+     */
+    public InMemoryKernel umem(MemorySegment umem, int bufferRoom) {
         this.umem = umem;
+        this.bufferRoom = bufferRoom;
         return this;
     }
 
@@ -120,20 +129,39 @@ public final class InMemoryKernel implements XskKicks {
      * counts the drop, when FILL has no buffer or RX no room. Call from one thread at a time.
      */
     public boolean receive(byte[] frame) {
-        if (fill.producer() == fillConsumed) {
+        int buffers = Math.max(1, (frame.length + bufferRoom - 1) / bufferRoom);
+        if (fill.producer() - fillConsumed < buffers) {
             rxFillRingEmpty++;
             return false;
         }
-        if (rxProduced - rx.consumer() == rx.size()) {
+        if (rx.size() - (rxProduced - rx.consumer()) < buffers) {
             rxRingFull++;
             return false;
         }
-        long frameAddress = fill.addressAt(fillConsumed++);
+        for (int b = 0; b < buffers; b++) {
+            int at = b * bufferRoom;
+            int part = Math.min(bufferRoom, frame.length - at);
+            long frameAddress = fill.addressAt(fillConsumed++);
+            MemorySegment.copy(frame, at, umem, JAVA_BYTE, frameAddress + RX_HEADROOM, part);
+            rx.putDescriptor(rxProduced++, frameAddress + RX_HEADROOM, part, b < buffers - 1 ? IfXdp.XDP_PKT_CONTD : 0);
+        }
         fill.publishConsumer(fillConsumed);
-        MemorySegment.copy(frame, 0, umem, JAVA_BYTE, frameAddress + RX_HEADROOM, frame.length);
-        rx.putDescriptor(rxProduced++, frameAddress + RX_HEADROOM, frame.length, 0);
         rx.publishProducer(rxProduced);
         return true;
+    }
+
+    /**
+     * Posts raw RX descriptors, as a broken kernel might: each {@code {frame index in FILL order,
+     * length, options}} takes the next FILL buffer. For tests of what a reader does with chains cut
+     * short or too long.
+     */
+    public void receiveRaw(int[] lengths, int[] options) {
+        for (int i = 0; i < lengths.length; i++) {
+            long frameAddress = fill.addressAt(fillConsumed++);
+            rx.putDescriptor(rxProduced++, frameAddress + RX_HEADROOM, lengths[i], options[i]);
+        }
+        fill.publishConsumer(fillConsumed);
+        rx.publishProducer(rxProduced);
     }
 
     /** Frames on the FILL ring that the kernel has not taken yet. */
@@ -154,7 +182,11 @@ public final class InMemoryKernel implements XskKicks {
             if (sent != null) {
                 byte[] f = new byte[tx.lengthAt(txConsumed + i)];
                 MemorySegment.copy(umem, JAVA_BYTE, addr, f, 0, f.length);
-                sent.add(f);
+                chain.writeBytes(f);
+                if ((tx.optionsAt(txConsumed + i) & IfXdp.XDP_PKT_CONTD) == 0) {
+                    sent.add(chain.toByteArray());
+                    chain.reset();
+                }
             }
             completion.putAddress(completionProduced + i, addr);
         }
@@ -183,11 +215,14 @@ public final class InMemoryKernel implements XskKicks {
         return 0;
     }
 
-    /** Every frame address the kernel holds or has posted, for ownership checks: FILL not yet taken, RX not yet consumed. */
-    public List<Long> rxFramesInKernel() {
+    /** Every frame base address the kernel holds: on FILL and TX not yet consumed, on RX and COMPLETION not yet taken. */
+    public List<Long> framesInKernel(int frameSize) {
+        long mask = ~((long) frameSize - 1);
         List<Long> out = new ArrayList<>();
-        for (int i = fillConsumed; i != fill.producer(); i++) out.add(fill.addressAt(i));
-        for (int i = rx.consumer(); i != rxProduced; i++) out.add(rx.addressAt(i) - RX_HEADROOM);
+        for (int i = fillConsumed; i != fill.producer(); i++) out.add(fill.addressAt(i) & mask);
+        for (int i = rx.consumer(); i != rxProduced; i++) out.add(rx.addressAt(i) & mask);
+        for (int i = txConsumed; i != tx.producer(); i++) out.add(tx.addressAt(i) & mask);
+        for (int i = completion.consumer(); i != completionProduced; i++) out.add(completion.addressAt(i) & mask);
         return out;
     }
 }
