@@ -130,12 +130,11 @@ public final class RedirectProgram implements AutoCloseable {
 
     /**
      * Grows the metadata area by 8 bytes and writes the clock's reading there. A driver without
-     * metadata support makes {@code bpf_xdp_adjust_meta} fail: the frame then goes on unstamped.
-     * Expects the context in r6; leaves it in r1 too, as a filter expects.
+     * metadata support (or metadata already at the 32-byte limit) makes {@code bpf_xdp_adjust_meta}
+     * fail: the frame then goes on unstamped. Expects the context in r1 and r6; leaves it in both.
      */
     private static void emitTimestamp(Assembler asm, TimestampClock clock) {
         Assembler.Label done = asm.newLabel("stamped");
-        asm.emit(Insn.mov64Reg(R1, R6));
         asm.emit(Insn.mov64Imm(R2, -META_TIMESTAMP_BYTES));
         asm.emit(Insn.call(Bpf.BPF_FUNC_xdp_adjust_meta));
         asm.jump(Insn.jneImm(R0, 0, 0), done);
