@@ -127,7 +127,7 @@ public record ClassicInsn(int code, int jt, int jf, int k) {
             case BPF_LDX | BPF_MEM -> { op = "ldx"; operand = "M[" + k + "]"; }
             case BPF_ST -> { op = "st"; operand = "M[" + k + "]"; }
             case BPF_STX -> { op = "stx"; operand = "M[" + k + "]"; }
-            case BPF_JMP | BPF_JA -> { op = "ja"; operand = Long.toString(index + 1 + unsignedK()); }
+            case BPF_JMP | BPF_JA -> { op = "ja"; operand = Integer.toString(index + 1 + k); }  // backward: smaller
             case BPF_MISC | BPF_TAX -> { op = "tax"; operand = ""; }
             case BPF_MISC | BPF_TXA -> { op = "txa"; operand = ""; }
             case BPF_ALU | BPF_NEG -> { op = "neg"; operand = ""; }

@@ -213,12 +213,24 @@ final class ClassicTranslator {
                     writtenIn[s] &= writtenOut;
                 }
             }
-            int cls = c.instructionClass();
-            if (cls == BPF_LD || cls == BPF_LDX) {
-                int mode = c.code() & 0xe0;
-                if (mode == BPF_ABS || mode == BPF_IND || mode == BPF_MSH || mode == BPF_LEN) touchesPacket = true;
-            }
+            touchesPacket |= readsPacket(c);
         }
+    }
+
+    /** Whether the instruction needs data/data_end: a load that can be in bounds, or the length. */
+    private static boolean readsPacket(ClassicInsn c) {
+        int cls = c.instructionClass();
+        if (cls != BPF_LD && cls != BPF_LDX) return false;
+        long size = switch (c.code() & 0x18) {
+            case BPF_W -> 4;
+            case BPF_H -> 2;
+            default -> 1;
+        };
+        return switch (c.code() & 0xe0) {
+            case BPF_ABS, BPF_IND, BPF_MSH -> c.unsignedK() + size <= MAX_PACKET_OFF;
+            case BPF_LEN -> true;
+            default -> false;
+        };
     }
 
     /** Bytes from the packet start an absolute load needs (0 for anything else, and for loads never in bounds). */

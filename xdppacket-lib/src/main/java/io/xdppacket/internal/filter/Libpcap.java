@@ -66,7 +66,7 @@ public final class Libpcap {
     private static final long P_INSNS = BPF_PROGRAM.byteOffset(groupElement("bf_insns"));
 
     /** The downcalls, once the library is found. */
-    private record Handles(String library, MethodHandle openDead, MethodHandle compile, MethodHandle geterr,
+    record Handles(String library, MethodHandle openDead, MethodHandle compile, MethodHandle geterr,
                            MethodHandle freecode, MethodHandle close, MethodHandle bpfFilter, MethodHandle libVersion) {}
 
     /** The loaded library, or the reason it could not be: decided once, on first use. */
@@ -74,45 +74,49 @@ public final class Libpcap {
     private static String unavailable;
 
     private static synchronized Handles handles() throws XdpUnavailableException {
-        if (handles == null && unavailable == null) load();
+        if (handles == null && unavailable == null) {
+            try {
+                handles = load(LIBRARY_NAMES);
+            } catch (IllegalStateException e) {
+                unavailable = e.getMessage();
+            }
+        }
         if (handles == null) throw new XdpUnavailableException(Missing.OPERATING_SYSTEM, unavailable);
         return handles;
     }
 
-    private static void load() {
-        List<String> failures = new ArrayList<>();
-        for (String name : LIBRARY_NAMES) {
+    /**
+     * Loads the first of {@code names} that the dynamic linker finds.
+     *
+     * @throws IllegalStateException if none is found (the message says what to install) or the one
+     *                               found lacks a function
+     */
+    static Handles load(List<String> names) {
+        for (String name : names) {
             SymbolLookup lookup;
             try {
                 // The global arena: once loaded, the library stays for the JVM's life.
                 lookup = SymbolLookup.libraryLookup(name, Arena.global());
             } catch (IllegalArgumentException e) {
-                failures.add(name);
                 continue;
             }
             Linker linker = Linker.nativeLinker();
-            try {
-                handles = new Handles(name,
-                        linker.downcallHandle(find(lookup, name, "pcap_open_dead"),
-                                FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT)),
-                        linker.downcallHandle(find(lookup, name, "pcap_compile"),
-                                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT)),
-                        linker.downcallHandle(find(lookup, name, "pcap_geterr"), FunctionDescriptor.of(ADDRESS, ADDRESS)),
-                        linker.downcallHandle(find(lookup, name, "pcap_freecode"), FunctionDescriptor.ofVoid(ADDRESS)),
-                        linker.downcallHandle(find(lookup, name, "pcap_close"), FunctionDescriptor.ofVoid(ADDRESS)),
-                        linker.downcallHandle(find(lookup, name, "bpf_filter"),
-                                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT)),
-                        linker.downcallHandle(find(lookup, name, "pcap_lib_version"), FunctionDescriptor.of(ADDRESS)));
-                return;
-            } catch (IllegalStateException e) {
-                unavailable = e.getMessage();
-                return;
-            }
+            return new Handles(name,
+                    linker.downcallHandle(find(lookup, name, "pcap_open_dead"),
+                            FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT)),
+                    linker.downcallHandle(find(lookup, name, "pcap_compile"),
+                            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT)),
+                    linker.downcallHandle(find(lookup, name, "pcap_geterr"), FunctionDescriptor.of(ADDRESS, ADDRESS)),
+                    linker.downcallHandle(find(lookup, name, "pcap_freecode"), FunctionDescriptor.ofVoid(ADDRESS)),
+                    linker.downcallHandle(find(lookup, name, "pcap_close"), FunctionDescriptor.ofVoid(ADDRESS)),
+                    linker.downcallHandle(find(lookup, name, "bpf_filter"),
+                            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT)),
+                    linker.downcallHandle(find(lookup, name, "pcap_lib_version"), FunctionDescriptor.of(ADDRESS)));
         }
-        unavailable = "pcap-filter expressions are compiled by libpcap, and this system has none (tried "
-                + String.join(", ", failures) + "): install it (Debian, Ubuntu: apt-get install libpcap0.8; "
+        throw new IllegalStateException("pcap-filter expressions are compiled by libpcap, and this system has none (tried "
+                + String.join(", ", names) + "): install it (Debian, Ubuntu: apt-get install libpcap0.8; "
                 + "Fedora, RHEL: dnf install libpcap), or pass the classic BPF program as 'tcpdump -ddd EXPRESSION' "
-                + "prints it on a host that has tcpdump";
+                + "prints it on a host that has tcpdump");
     }
 
     private static MemorySegment find(SymbolLookup lookup, String library, String symbol) {
