@@ -48,6 +48,9 @@ public final class Assembler {
 
     private final List<Node> nodes = new ArrayList<>();
 
+    /** An empty sequence. */
+    public Assembler() {}
+
     /** A new, unbound label; {@code name} is for error messages. */
     public Label newLabel(String name) {
         return new Label(name);

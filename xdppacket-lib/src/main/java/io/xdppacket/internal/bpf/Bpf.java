@@ -23,8 +23,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The {@code bpf(2)} commands we use: create and update maps, load a program, link it to an
- * interface, ask for object ids. Each is {@code syscall(SYS_bpf, cmd, &attr, size)} on a zeroed
+ * The {@code bpf(2)} commands we use: create, read and update maps, load a program, link it to an
+ * interface, ask for object ids, run a program on given bytes ({@code BPF_PROG_TEST_RUN}). Each is {@code syscall(SYS_bpf, cmd, &attr, size)} on a zeroed
  * {@code union bpf_attr}, with {@code size} the end of the last field we fill (libbpf's
  * {@code offsetofend}): an older kernel then accepts the call as long as it knows those fields, and
  * zero-fills the rest itself.

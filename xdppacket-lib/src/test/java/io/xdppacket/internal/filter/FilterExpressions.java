@@ -1,6 +1,8 @@
 package io.xdppacket.internal.filter;
 
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /** Real-world pcap-filter expressions the translation is checked with. */
 final class FilterExpressions {
@@ -37,5 +39,11 @@ final class FilterExpressions {
             "ether host 02:00:00:00:00:01", "ether src 02:00:00:00:00:02", "ether broadcast", "ether multicast",
             "ether[0] & 1 = 0", "ip multicast", "ip6 multicast", "ip dst 255.255.255.255",
             // arithmetic libpcap compiles to MOD, XOR, DIV and shifts by X
-            "ip[0] % 3 = 1", "ip[0] ^ ip[1] = 0x45", "ip[8] / ip[1] = 0", "ip[0] >> ip[1] = 0", "ip[1] * 3 > 100");
+            "ip[0] % 3 = 1", "ip[0] ^ ip[1] = 0x45", "ip[8] / ip[1] = 0", "ip[0] >> ip[1] = 0", "ip[1] * 3 > 100",
+            // large programs: long chains and many merges for the verifier to walk
+            IntStream.rangeClosed(1, 40).mapToObj(i -> "host 198.18.0." + i).collect(Collectors.joining(" or ")),
+            IntStream.range(0, 20).mapToObj(i -> "net 2001:db8:" + Integer.toHexString(i) + "::/48")
+                    .collect(Collectors.joining(" or ")),
+            "(ip6 and tcp port 22) or (ip and tcp port 22) or (vlan and tcp port 22) or (vlan and vlan and tcp port 22)",
+            "(tcp port 80 or tcp port 443 or udp port 53) and not (src net 198.18.0.0/24 or dst net 198.19.0.0/24)");
 }

@@ -47,6 +47,11 @@ class LibpcapTest {
     }
 
     @Test
+    void theEmptyExpressionAcceptsEverything() throws Exception {
+        assertEquals(ClassicProgram.parseDddText("1\n6 0 0 262144\n"), Libpcap.compile(""));
+    }
+
+    @Test
     void expressionsLibpcapRejectsCarryItsMessage() {
         assertEquals("filter expression 'tcp port eighty': unknown port 'eighty'", refusal("tcp port eighty"));
         assertEquals("filter expression 'udp and': can't parse filter expression: syntax error", refusal("udp and"));

@@ -84,7 +84,9 @@ class XdpFilterKernelTest {
             int ebpf = Insn.slotCount(filter.instructions());
             cbpfTotal += cbpf;
             ebpfTotal += ebpf;
-            table.append(String.format("| `%s` | %d | %d | %s | %d |%n", expression, cbpf, ebpf, m.group(1), matched));
+            String shown = expression.length() <= 70 ? expression
+                    : expression.substring(0, 60) + "... (" + expression.length() + " chars)";
+            table.append(String.format("| `%s` | %d | %d | %s | %d |%n", shown, cbpf, ebpf, m.group(1), matched));
         }
         table.append(String.format("| total (%d expressions) | %d | %d | | |%n", FilterExpressions.ALL.size(),
                 cbpfTotal, ebpfTotal));
