@@ -23,8 +23,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The {@code bpf(2)} commands we use: create and update maps, load a program, link it to an
- * interface, ask for object ids. Each is {@code syscall(SYS_bpf, cmd, &attr, size)} on a zeroed
+ * The {@code bpf(2)} commands we use: create, read and update maps, load a program, link it to an
+ * interface, ask for object ids, run a program on given bytes ({@code BPF_PROG_TEST_RUN}). Each is {@code syscall(SYS_bpf, cmd, &attr, size)} on a zeroed
  * {@code union bpf_attr}, with {@code size} the end of the last field we fill (libbpf's
  * {@code offsetofend}): an older kernel then accepts the call as long as it knows those fields, and
  * zero-fills the rest itself.
@@ -55,12 +55,16 @@ public final class Bpf {
     public static final int BPF_MAP_UPDATE_ELEM = 2;
     public static final int BPF_MAP_DELETE_ELEM = 3;
     public static final int BPF_PROG_LOAD = 5;
+    /** Runs a loaded program once (or {@code repeat} times) on given input, in the kernel (Linux 4.12; XDP ctx_in 5.15). */
+    public static final int BPF_PROG_TEST_RUN = 10;
     public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
     public static final int BPF_LINK_CREATE = 28;
 
     // ---- enum bpf_map_type ----------------------------------------------------------------------
     public static final int BPF_MAP_TYPE_HASH = 1;
     public static final int BPF_MAP_TYPE_ARRAY = 2;
+    /** An array with one copy of each value per possible CPU: updates from XDP need no atomics (Linux 4.6). */
+    public static final int BPF_MAP_TYPE_PERCPU_ARRAY = 6;
     public static final int BPF_MAP_TYPE_XSKMAP = 17;
 
     // ---- enum bpf_prog_type / bpf_attach_type ---------------------------------------------------
@@ -85,7 +89,15 @@ public final class Bpf {
 
     // ---- enum bpf_func_id (helpers) ---------------------------------------------------------------
     public static final int BPF_FUNC_map_lookup_elem = 1;
+    /** {@code u64 bpf_ktime_get_ns(void)}: CLOCK_MONOTONIC, which does not count suspend. */
+    public static final int BPF_FUNC_ktime_get_ns = 5;
     public static final int BPF_FUNC_redirect_map = 51;
+    /** {@code long bpf_xdp_adjust_meta(struct xdp_md *ctx, int delta)}: grows (delta &lt; 0) the metadata area in front of the frame (Linux 4.15). */
+    public static final int BPF_FUNC_xdp_adjust_meta = 54;
+    /** {@code u64 bpf_ktime_get_boot_ns(void)}: CLOCK_BOOTTIME (Linux 5.8). */
+    public static final int BPF_FUNC_ktime_get_boot_ns = 125;
+    /** {@code u64 bpf_ktime_get_tai_ns(void)}: CLOCK_TAI (Linux 6.1). */
+    public static final int BPF_FUNC_ktime_get_tai_ns = 208;
 
     // ---- enum xdp_action --------------------------------------------------------------------------
     public static final int XDP_ABORTED = 0;
@@ -204,6 +216,39 @@ public final class Bpf {
     private static final long IN_INFO = offset(INFO_ATTR, "info");
     private static final long IN_SIZE = INFO_ATTR.byteSize();
 
+    /** BPF_PROG_TEST_RUN's part of {@code union bpf_attr} ({@code test}). */
+    static final StructLayout TEST_RUN_ATTR = MemoryLayout.structLayout(
+            JAVA_INT.withName("prog_fd"),
+            JAVA_INT.withName("retval"),
+            JAVA_INT.withName("data_size_in"),
+            JAVA_INT.withName("data_size_out"),
+            JAVA_LONG.withName("data_in"),
+            JAVA_LONG.withName("data_out"),
+            JAVA_INT.withName("repeat"),
+            JAVA_INT.withName("duration"),
+            JAVA_INT.withName("ctx_size_in"),
+            JAVA_INT.withName("ctx_size_out"),
+            JAVA_LONG.withName("ctx_in"),
+            JAVA_LONG.withName("ctx_out"),
+            JAVA_INT.withName("flags"),
+            JAVA_INT.withName("cpu"),
+            JAVA_INT.withName("batch_size"),
+            MemoryLayout.paddingLayout(4)).withName("bpf_attr_test");
+    private static final long TR_PROG_FD = offset(TEST_RUN_ATTR, "prog_fd");
+    private static final long TR_RETVAL = offset(TEST_RUN_ATTR, "retval");
+    private static final long TR_DATA_SIZE_IN = offset(TEST_RUN_ATTR, "data_size_in");
+    private static final long TR_DATA_SIZE_OUT = offset(TEST_RUN_ATTR, "data_size_out");
+    private static final long TR_DATA_IN = offset(TEST_RUN_ATTR, "data_in");
+    private static final long TR_DATA_OUT = offset(TEST_RUN_ATTR, "data_out");
+    private static final long TR_REPEAT = offset(TEST_RUN_ATTR, "repeat");
+    private static final long TR_DURATION = offset(TEST_RUN_ATTR, "duration");
+    private static final long TR_CTX_SIZE_IN = offset(TEST_RUN_ATTR, "ctx_size_in");
+    private static final long TR_CTX_SIZE_OUT = offset(TEST_RUN_ATTR, "ctx_size_out");
+    private static final long TR_CTX_IN = offset(TEST_RUN_ATTR, "ctx_in");
+    private static final long TR_CTX_OUT = offset(TEST_RUN_ATTR, "ctx_out");
+    /** Up to and including ctx_out (Linux 5.2): no flags, cpu or batch_size. */
+    private static final long TR_SIZE = TR_CTX_OUT + Long.BYTES;
+
     // ---- info structs: the leading fields we read. The kernel fills min(info_len, its size). -------
 
     /** The start of {@code struct bpf_prog_info} (232 bytes in 6.1), through {@code name}. */
@@ -262,6 +307,16 @@ public final class Bpf {
 
     /** What the kernel says about a map. */
     public record MapInfo(int type, int id, int keySize, int valueSize, int maxEntries, int flags, String name) {}
+
+    /**
+     * What one {@code BPF_PROG_TEST_RUN} gave back.
+     *
+     * @param retval        the program's return value (for XDP: the action)
+     * @param durationNanos the kernel's average run time per repetition, in ns
+     * @param dataOut       the packet after the program, from {@code data_meta} for XDP (metadata included)
+     * @param ctxOut        the context after the program ({@code struct xdp_md} for XDP), or empty if none was passed in
+     */
+    public record TestRun(int retval, int durationNanos, byte[] dataOut, byte[] ctxOut) {}
 
     /** What the kernel says about a bpf_link; {@code xdpIfindex} is meaningful for XDP links only. */
     public record LinkInfo(int type, int id, int progId, int xdpIfindex) {}
@@ -362,18 +417,9 @@ public final class Bpf {
     public static int progLoad(int progType, int expectedAttachType, List<Insn> insns, String license,
                                int progFlags, String name) throws XdpException {
         checkObjectName(name);
-        int count = Insn.slotCount(insns);
-        String op = "bpf(BPF_PROG_LOAD, " + progTypeName(progType) + " program '" + name + "', " + count + " insns"
-                + ((progFlags & BPF_F_XDP_HAS_FRAGS) != 0 ? ", BPF_F_XDP_HAS_FRAGS" : "") + ")";
+        String op = progLoadOperation(progType, insns, progFlags, name);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(BPF_ATTR_SIZE, 8);
-            attr.set(JAVA_INT, PL_PROG_TYPE, progType);
-            attr.set(JAVA_INT, PL_INSN_CNT, count);
-            attr.set(JAVA_LONG, PL_INSNS, Insn.encode(insns, arena).address());
-            attr.set(JAVA_LONG, PL_LICENSE, arena.allocateFrom(license).address());
-            attr.set(JAVA_INT, PL_PROG_FLAGS, progFlags);
-            putName(attr, PL_PROG_NAME, name);
-            attr.set(JAVA_INT, PL_EXPECTED_ATTACH_TYPE, expectedAttachType);
+            MemorySegment attr = progLoadAttr(arena, progType, expectedAttachType, insns, license, progFlags, name);
             MemorySegment errno = Libc.allocateErrno(arena);
             long fd = raw(errno, BPF_PROG_LOAD, attr, PL_SIZE);
             if (fd >= 0) return (int) fd;
@@ -407,6 +453,122 @@ public final class Bpf {
             }
             // A verifier rejection (EACCES, EINVAL): a property of the program, not of the system.
             throw new XdpException(op, first, "the verifier rejected the program; verifier log:\n" + log);
+        }
+    }
+
+    private static String progLoadOperation(int progType, List<Insn> insns, int progFlags, String name) {
+        return "bpf(BPF_PROG_LOAD, " + progTypeName(progType) + " program '" + name + "', " + Insn.slotCount(insns) + " insns"
+                + ((progFlags & BPF_F_XDP_HAS_FRAGS) != 0 ? ", BPF_F_XDP_HAS_FRAGS" : "") + ")";
+    }
+
+    private static MemorySegment progLoadAttr(Arena arena, int progType, int expectedAttachType, List<Insn> insns,
+                                              String license, int progFlags, String name) {
+        MemorySegment attr = arena.allocate(BPF_ATTR_SIZE, 8);
+        attr.set(JAVA_INT, PL_PROG_TYPE, progType);
+        attr.set(JAVA_INT, PL_INSN_CNT, Insn.slotCount(insns));
+        attr.set(JAVA_LONG, PL_INSNS, Insn.encode(insns, arena).address());
+        attr.set(JAVA_LONG, PL_LICENSE, arena.allocateFrom(license).address());
+        attr.set(JAVA_INT, PL_PROG_FLAGS, progFlags);
+        putName(attr, PL_PROG_NAME, name);
+        attr.set(JAVA_INT, PL_EXPECTED_ATTACH_TYPE, expectedAttachType);
+        return attr;
+    }
+
+    /** {@code log_level} 4 ({@code BPF_LOG_STATS}): only the verifier's summary, also on success. */
+    private static final int LOG_LEVEL_STATS = 4;
+
+    /**
+     * Has the verifier check a program and returns its summary ({@code "processed 41 insns (limit
+     * 1000000) max_states_per_insn 0 total_states 3 ..."}): the work it took, for diagnostics and
+     * reports. The program is unloaded again at once.
+     *
+     * @throws XdpException as {@link #progLoad} when the program is rejected
+     */
+    public static String verifierStats(int progType, int expectedAttachType, List<Insn> insns, String license,
+                                       int progFlags, String name) throws XdpException {
+        checkObjectName(name);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = progLoadAttr(arena, progType, expectedAttachType, insns, license, progFlags, name);
+            MemorySegment buf = arena.allocate(LOG_SIZE_INITIAL);
+            attr.set(JAVA_INT, PL_LOG_LEVEL, LOG_LEVEL_STATS);
+            attr.set(JAVA_INT, PL_LOG_SIZE, LOG_SIZE_INITIAL);
+            attr.set(JAVA_LONG, PL_LOG_BUF, buf.address());
+            MemorySegment errno = Libc.allocateErrno(arena);
+            long fd = raw(errno, BPF_PROG_LOAD, attr, PL_SIZE);
+            if (fd < 0) {
+                // The rejection with its full log, as progLoad reports it.
+                closeFd(progLoad(progType, expectedAttachType, insns, license, progFlags, name));
+                throw new IllegalStateException("the verifier rejected a program only when asked for statistics");
+            }
+            closeFd((int) fd);
+            return buf.getString(0, StandardCharsets.UTF_8).strip();
+        }
+    }
+
+    /**
+     * {@code BPF_PROG_TEST_RUN}: runs a loaded program in the kernel on {@code dataIn}, {@code repeat}
+     * times, without any interface. For XDP, {@code dataIn} must be at least 14 bytes (an Ethernet
+     * header) and fit a page with the headroom; {@code ctxIn}, a {@code struct xdp_md}, may declare
+     * its first {@code data} bytes as metadata (at most 32, a multiple of 4), which also lets the
+     * frame itself be shorter than 14 bytes.
+     *
+     * @param ctxIn the context to start from, or {@code null} for the kernel's default
+     */
+    public static TestRun progTestRun(int progFd, byte[] dataIn, byte[] ctxIn, int repeat) throws XdpException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(BPF_ATTR_SIZE, 8);
+            MemorySegment in = arena.allocate(Math.max(1, dataIn.length));
+            MemorySegment.copy(dataIn, 0, in, JAVA_BYTE, 0, dataIn.length);
+            // The program may grow the frame at its head (metadata, encapsulation): room for a page more.
+            int outCapacity = dataIn.length + 4096;
+            MemorySegment out = arena.allocate(outCapacity);
+            attr.set(JAVA_INT, TR_PROG_FD, progFd);
+            attr.set(JAVA_INT, TR_DATA_SIZE_IN, dataIn.length);
+            attr.set(JAVA_INT, TR_DATA_SIZE_OUT, outCapacity);
+            attr.set(JAVA_LONG, TR_DATA_IN, in.address());
+            attr.set(JAVA_LONG, TR_DATA_OUT, out.address());
+            attr.set(JAVA_INT, TR_REPEAT, repeat);
+            MemorySegment ctxOut = MemorySegment.NULL;
+            if (ctxIn != null) {
+                MemorySegment ctx = arena.allocate(ctxIn.length);
+                MemorySegment.copy(ctxIn, 0, ctx, JAVA_BYTE, 0, ctxIn.length);
+                ctxOut = arena.allocate(ctxIn.length);
+                attr.set(JAVA_INT, TR_CTX_SIZE_IN, ctxIn.length);
+                attr.set(JAVA_INT, TR_CTX_SIZE_OUT, ctxIn.length);
+                attr.set(JAVA_LONG, TR_CTX_IN, ctx.address());
+                attr.set(JAVA_LONG, TR_CTX_OUT, ctxOut.address());
+            }
+            call(arena, BPF_PROG_TEST_RUN, attr, TR_SIZE, "bpf(BPF_PROG_TEST_RUN, program fd " + progFd + ", "
+                    + dataIn.length + " bytes)", e -> e == Errno.EINVAL
+                    ? "the kernel refuses this input: an XDP test frame needs 14 to about 3,500 bytes, a context's "
+                      + "metadata at most 32 bytes (a multiple of 4) and data_end equal to the input's length"
+                    : null);
+            int outLen = attr.get(JAVA_INT, TR_DATA_SIZE_OUT);
+            return new TestRun(attr.get(JAVA_INT, TR_RETVAL), attr.get(JAVA_INT, TR_DURATION),
+                    out.asSlice(0, Math.min(outLen, outCapacity)).toArray(JAVA_BYTE),
+                    ctxIn == null ? new byte[0] : ctxOut.toArray(JAVA_BYTE));
+        }
+    }
+
+    /**
+     * {@code BPF_MAP_LOOKUP_ELEM} with key and value buffers of the map's sizes (for a per-CPU map,
+     * the value buffer holds one value, 8-byte aligned, per possible CPU). Returns false if the key
+     * has no entry.
+     */
+    public static boolean mapLookup(int mapFd, MemorySegment key, MemorySegment value, String target) throws XdpException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(BPF_ATTR_SIZE, 8);
+            attr.set(JAVA_INT, ME_MAP_FD, mapFd);
+            attr.set(JAVA_LONG, ME_KEY, key.address());
+            attr.set(JAVA_LONG, ME_VALUE, value.address());
+            MemorySegment errno = Libc.allocateErrno(arena);
+            long r = raw(errno, BPF_MAP_LOOKUP_ELEM, attr, ME_SIZE);
+            if (r < 0) {
+                int e = Libc.errno(errno);
+                if (e == Errno.ENOENT) return false;
+                throw failure("bpf(BPF_MAP_LOOKUP_ELEM, " + target + ")", e, null);
+            }
+            return true;
         }
     }
 
@@ -553,6 +715,7 @@ public final class Bpf {
         return switch (type) {
             case BPF_MAP_TYPE_HASH -> "HASH";
             case BPF_MAP_TYPE_ARRAY -> "ARRAY";
+            case BPF_MAP_TYPE_PERCPU_ARRAY -> "PERCPU_ARRAY";
             case BPF_MAP_TYPE_XSKMAP -> "XSKMAP";
             default -> "map type " + type;
         };
@@ -561,6 +724,7 @@ public final class Bpf {
     private static String mapTypeSince(int type) {
         return switch (type) {
             case BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_ARRAY -> " (" + mapTypeName(type) + " needs Linux 3.19)";
+            case BPF_MAP_TYPE_PERCPU_ARRAY -> " (PERCPU_ARRAY needs Linux 4.6)";
             case BPF_MAP_TYPE_XSKMAP -> " (XSKMAP needs Linux 4.18, CONFIG_XDP_SOCKETS)";
             default -> "";
         };

@@ -58,6 +58,11 @@ public final class Insn {
     public static final int BPF_XOR = 0xa0;
     public static final int BPF_MOV = 0xb0;
     public static final int BPF_ARSH = 0xc0;
+    /** Byte swap ({@link #toBigEndian}); the source bit says which order the value is converted to. */
+    public static final int BPF_END = 0xd0;
+
+    /** {@code BPF_END}'s source bit: convert between host order and big-endian (network order). */
+    public static final int BPF_TO_BE = 0x08;
 
     // ---- jump operations ---------------------------------------------------------------------
     public static final int BPF_JA = 0x00;
@@ -179,6 +184,25 @@ public final class Insn {
         return of(BPF_ALU64 | BPF_NEG | BPF_K, dst, 0, 0, 0);
     }
 
+    /** {@code dst = (u32) -dst}: the upper half of dst is zeroed. */
+    public static Insn neg32(int dst) {
+        return of(BPF_ALU | BPF_NEG | BPF_K, dst, 0, 0, 0);
+    }
+
+    /**
+     * {@code dst = be16(dst)} or {@code be32(dst)}: the low {@code bits} of dst between host order and
+     * network order, zero-extended to 64 bits (on a little-endian host a byte swap, on a big-endian
+     * one only the truncation).
+     *
+     * @param bits 16, 32 or 64
+     */
+    public static Insn toBigEndian(int dst, int bits) {
+        if (bits != 16 && bits != 32 && bits != 64) {
+            throw new IllegalArgumentException("byte swap width " + bits + ": must be 16, 32 or 64");
+        }
+        return of(BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, bits);
+    }
+
     public static Insn add64Imm(int dst, int imm) { return alu64Imm(BPF_ADD, dst, imm); }
     public static Insn add64Reg(int dst, int src) { return alu64Reg(BPF_ADD, dst, src); }
     public static Insn sub64Imm(int dst, int imm) { return alu64Imm(BPF_SUB, dst, imm); }
@@ -277,6 +301,16 @@ public final class Insn {
     /** Unsigned {@code >=}. */
     public static Insn jgeReg(int dst, int src, int off) { return jmpReg(BPF_JGE, dst, src, off); }
 
+    /** {@code if (u32) dst OP (u32) imm goto pc+off}: compares the low halves only (BPF_JMP32, Linux 5.1). */
+    public static Insn jmp32Imm(int op, int dst, int imm, int off) {
+        return of(BPF_JMP32 | checkJmpOp(op) | BPF_K, dst, 0, off, imm);
+    }
+
+    /** {@code if (u32) dst OP (u32) src goto pc+off}: compares the low halves only (BPF_JMP32, Linux 5.1). */
+    public static Insn jmp32Reg(int op, int dst, int src, int off) {
+        return of(BPF_JMP32 | checkJmpOp(op) | BPF_X, dst, src, off, 0);
+    }
+
     private static int checkJmpOp(int op) {
         return switch (op) {
             case BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET, BPF_JNE, BPF_JSGT, BPF_JSGE, BPF_JLT, BPF_JLE, BPF_JSLT,
@@ -304,6 +338,61 @@ public final class Insn {
 
     /** The immediate: 32-bit signed for every instruction but {@code ld_imm64}, whose is 64-bit. */
     public long imm() { return imm; }
+
+    /** The instruction class: {@code BPF_LD} .. {@code BPF_ALU64}. */
+    public int instructionClass() {
+        return opcode & 0x07;
+    }
+
+    /** Whether this is {@code goto}, a conditional jump or a 32-bit conditional jump: what {@link #off()} is a target for. */
+    public boolean isJump() {
+        int cls = instructionClass();
+        int op = opcode & 0xf0;
+        return (cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL && op != BPF_EXIT;
+    }
+
+    /** Whether this is {@code goto}: a jump without a condition. */
+    public boolean isGoto() {
+        return opcode == (BPF_JMP | BPF_JA);
+    }
+
+    /** Whether this is {@code exit}. */
+    public boolean isExit() {
+        return opcode == (BPF_JMP | BPF_EXIT);
+    }
+
+    /**
+     * The same jump with another offset.
+     *
+     * @throws IllegalStateException if this is not a jump ({@link #isJump()})
+     */
+    public Insn withOffset(int newOff) {
+        if (!isJump()) throw new IllegalStateException("not a jump: " + this);
+        return of(opcode, dst, src, newOff, imm);
+    }
+
+    /**
+     * The conditional jump with the opposite condition (== and !=, &gt; and &lt;=, s&lt; and s&gt;= ...),
+     * same operands and offset; {@code null} for {@code JSET}, which has no opposite, and for
+     * anything that is not a conditional jump.
+     */
+    public Insn negated() {
+        if (!isJump() || isGoto()) return null;
+        int neg = switch (opcode & 0xf0) {
+            case BPF_JEQ -> BPF_JNE;
+            case BPF_JNE -> BPF_JEQ;
+            case BPF_JGT -> BPF_JLE;
+            case BPF_JLE -> BPF_JGT;
+            case BPF_JGE -> BPF_JLT;
+            case BPF_JLT -> BPF_JGE;
+            case BPF_JSGT -> BPF_JSLE;
+            case BPF_JSLE -> BPF_JSGT;
+            case BPF_JSGE -> BPF_JSLT;
+            case BPF_JSLT -> BPF_JSGE;
+            default -> -1;
+        };
+        return neg < 0 ? null : of((opcode & ~0xf0) | neg, dst, src, off, imm);
+    }
 
     /** Whether this is the two-slot {@code ld_imm64}. */
     public boolean isWide() {
@@ -367,7 +456,8 @@ public final class Insn {
             case BPF_LD -> src == BPF_PSEUDO_MAP_FD
                     ? "r" + dst + " = map[fd:" + imm + "]"
                     : "r" + dst + " = 0x" + Long.toHexString(imm);
-            case BPF_JMP -> jmp();
+            case BPF_JMP -> jmp('r');
+            case BPF_JMP32 -> jmp('w');
             default -> throw new IllegalStateException("opcode 0x" + Integer.toHexString(opcode));
         };
     }
@@ -375,6 +465,7 @@ public final class Insn {
     private String alu(char w) {
         int op = opcode & 0xf0;
         if (op == BPF_NEG) return w + "" + dst + " = -" + w + dst;
+        if (op == BPF_END) return "r" + dst + " = " + ((opcode & BPF_TO_BE) != 0 ? "be" : "le") + imm + " r" + dst;
         String operand = (opcode & BPF_X) != 0 ? w + Integer.toString(src) : Long.toString(imm);
         return w + "" + dst + " " + aluSymbol(op) + " " + operand;
     }
@@ -397,7 +488,8 @@ public final class Insn {
         };
     }
 
-    private String jmp() {
+    /** {@code w}: 'r' for BPF_JMP (64-bit compare), 'w' for BPF_JMP32. */
+    private String jmp(char w) {
         int op = opcode & 0xf0;
         return switch (op) {
             case BPF_JA -> "goto pc" + signed(off);
@@ -405,8 +497,8 @@ public final class Insn {
             case BPF_EXIT -> "exit";
             default -> {
                 // The kernel prints a jump's immediate in hex (unsigned 32-bit), an ALU's in decimal.
-                String operand = (opcode & BPF_X) != 0 ? "r" + src : "0x" + Integer.toHexString((int) imm);
-                yield "if r" + dst + " " + jmpSymbol(op) + " " + operand + " goto pc" + signed(off);
+                String operand = (opcode & BPF_X) != 0 ? w + Integer.toString(src) : "0x" + Integer.toHexString((int) imm);
+                yield "if " + w + dst + " " + jmpSymbol(op) + " " + operand + " goto pc" + signed(off);
             }
         };
     }

@@ -20,6 +20,7 @@ import static io.xdppacket.internal.bpf.Insn.R1;
 import static io.xdppacket.internal.bpf.Insn.exit;
 import static io.xdppacket.internal.bpf.Insn.ldxW;
 import static io.xdppacket.internal.bpf.Insn.mov64Imm;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,6 +52,22 @@ class BpfTest {
         assertEquals(8, offset(Bpf.LINK_INFO, "prog_id"));
         assertEquals(16, offset(Bpf.LINK_INFO, "xdp_ifindex"));
         assertEquals(16, offset(RedirectProgram.XDP_MD, "rx_queue_index"));
+        assertEquals(8, RedirectProgram.XDP_MD_DATA_META);
+        assertEquals(4, RedirectProgram.XDP_MD_DATA_END);
+        assertEquals(0, RedirectProgram.XDP_MD_DATA);
+        assertEquals(24, RedirectProgram.XDP_MD.byteSize());
+        // The same C program: offsetof(union bpf_attr, test.*).
+        assertEquals(4, offset(Bpf.TEST_RUN_ATTR, "retval"));
+        assertEquals(12, offset(Bpf.TEST_RUN_ATTR, "data_size_out"));
+        assertEquals(16, offset(Bpf.TEST_RUN_ATTR, "data_in"));
+        assertEquals(24, offset(Bpf.TEST_RUN_ATTR, "data_out"));
+        assertEquals(32, offset(Bpf.TEST_RUN_ATTR, "repeat"));
+        assertEquals(36, offset(Bpf.TEST_RUN_ATTR, "duration"));
+        assertEquals(40, offset(Bpf.TEST_RUN_ATTR, "ctx_size_in"));
+        assertEquals(48, offset(Bpf.TEST_RUN_ATTR, "ctx_in"));
+        assertEquals(56, offset(Bpf.TEST_RUN_ATTR, "ctx_out"));
+        assertEquals(64, offset(Bpf.TEST_RUN_ATTR, "flags"));
+        assertEquals(72, offset(Bpf.TEST_RUN_ATTR, "batch_size"));
     }
 
     private static long offset(StructLayout l, String field) {
@@ -164,5 +181,40 @@ class BpfTest {
                 List.of(mov64Imm(R0, 0), exit()), "GPL", 0, "xdppkt_bad"));
         assertEquals("EINVAL", e.errnoName());
         assertTrue(e.getMessage().startsWith("bpf(BPF_PROG_LOAD, prog type 0 program 'xdppkt_bad'"), e.getMessage());
+    }
+
+    @Test
+    @Privileged
+    void testRunRunsTheProgramOnTheGivenBytes() throws Exception {
+        // return ctx->data_end - ctx->data == 60 ? XDP_TX : XDP_DROP
+        List<Insn> p = List.of(
+                Insn.ldxW(Insn.R2, R1, RedirectProgram.XDP_MD_DATA),
+                Insn.ldxW(Insn.R3, R1, RedirectProgram.XDP_MD_DATA_END),
+                Insn.sub64Reg(Insn.R3, Insn.R2),
+                mov64Imm(R0, Bpf.XDP_TX),
+                Insn.jeqImm(Insn.R3, 60, 1),
+                mov64Imm(R0, Bpf.XDP_DROP),
+                exit());
+        int fd = Bpf.progLoad(Bpf.BPF_PROG_TYPE_XDP, Bpf.BPF_XDP, p, "GPL", 0, "xdppkt_trun");
+        try {
+            byte[] frame = new byte[60];
+            frame[59] = 7;
+            Bpf.TestRun run = Bpf.progTestRun(fd, frame, null, 1);
+            assertEquals(Bpf.XDP_TX, run.retval());
+            assertArrayEquals(frame, run.dataOut());
+            assertEquals(0, run.ctxOut().length);
+            assertEquals(Bpf.XDP_DROP, Bpf.progTestRun(fd, new byte[61], null, 3).retval());
+            // The kernel runs XDP only on frames that hold an Ethernet header.
+            XdpException e = assertThrows(XdpException.class, () -> Bpf.progTestRun(fd, new byte[13], null, 1));
+            assertEquals("EINVAL", e.errnoName());
+            assertTrue(e.hint().startsWith("the kernel refuses this input: an XDP test frame needs 14"), e.hint());
+        } finally {
+            Bpf.closeFd(fd);
+        }
+        String stats = Bpf.verifierStats(Bpf.BPF_PROG_TYPE_XDP, Bpf.BPF_XDP, p, "GPL", 0, "xdppkt_trun");
+        assertTrue(stats.matches("(?s).*processed \\d+ insns \\(limit \\d+\\).*"), stats);
+        XdpException rejected = assertThrows(XdpException.class, () -> Bpf.verifierStats(Bpf.BPF_PROG_TYPE_XDP,
+                Bpf.BPF_XDP, List.of(exit()), "GPL", 0, "xdppkt_bad"));
+        assertTrue(rejected.hint().contains("R0 !read_ok"), rejected.hint());
     }
 }

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Encoding and disassembly of single instructions; no kernel needed. */
 class InsnTest {
@@ -25,9 +26,10 @@ class InsnTest {
      *   clang -target bpf -c enc.s -o enc.o &amp;&amp; llvm-objdump -d enc.o
      * </pre>
      *
-     * where enc.s holds, one per line, the instruction in the comment of each entry (LLVM's syntax).
-     * clang 14 cannot assemble BPF_ST (store immediate) or JSET; those builders are checked against
-     * the kernel's own decoder in {@link InsnXlatedTest}, as is every builder's disassembly.
+     * where enc.s holds, one per line, the instruction in the comment of each entry (LLVM's syntax;
+     * {@code -mcpu=v3} for the 32-bit jumps). clang 14 cannot assemble BPF_ST (store immediate) or
+     * JSET; those builders are checked against the kernel's own decoder in {@link InsnXlatedTest},
+     * as is every builder's disassembly.
      */
     private static final Map<Insn, String> LLVM = new LinkedHashMap<>();
 
@@ -74,6 +76,19 @@ class InsnTest {
         LLVM.put(jmpImm(BPF_JSGT, R2, 3, 2), "65 02 02 00 03 00 00 00");      // if r2 s> 3 goto +2
         LLVM.put(call(51), "85 00 00 00 33 00 00 00");                        // call 51
         LLVM.put(exit(), "95 00 00 00 00 00 00 00");                          // exit
+        LLVM.put(jmp32Imm(BPF_JEQ, R1, 5, 1), "16 01 01 00 05 00 00 00");      // if w1 == 5 goto +1
+        LLVM.put(jmp32Imm(BPF_JNE, R1, 5, 1), "56 01 01 00 05 00 00 00");      // if w1 != 5 goto +1
+        LLVM.put(jmp32Imm(BPF_JGT, R1, 1500, 7), "26 01 07 00 dc 05 00 00");   // if w1 > 1500 goto +7
+        LLVM.put(jmp32Imm(BPF_JGE, R1, 3, 1), "36 01 01 00 03 00 00 00");      // if w1 >= 3 goto +1
+        LLVM.put(jmp32Imm(BPF_JEQ, R4, -1, 2), "16 04 02 00 ff ff ff ff");     // if w4 == -1 goto +2
+        LLVM.put(jmp32Reg(BPF_JEQ, R1, R2, 1), "1e 21 01 00 00 00 00 00");     // if w1 == w2 goto +1
+        LLVM.put(jmp32Reg(BPF_JGT, R1, R2, 1), "2e 21 01 00 00 00 00 00");     // if w1 > w2 goto +1
+        LLVM.put(jmp32Reg(BPF_JGE, R1, R2, 1), "3e 21 01 00 00 00 00 00");     // if w1 >= w2 goto +1
+        LLVM.put(jmp32Reg(BPF_JLT, R1, R2, 1), "ae 21 01 00 00 00 00 00");     // if w1 < w2 goto +1
+        LLVM.put(toBigEndian(R1, 16), "dc 01 00 00 10 00 00 00");             // r1 = be16 r1
+        LLVM.put(toBigEndian(R1, 32), "dc 01 00 00 20 00 00 00");             // r1 = be32 r1
+        LLVM.put(neg32(R1), "84 01 00 00 00 00 00 00");                       // w1 = -w1
+        LLVM.put(alu32Reg(BPF_DIV, R1, R2), "3c 21 00 00 00 00 00 00");       // w1 /= w2
         LLVM.put(ldImm64(R1, 0x1122334455667788L),
                 "18 01 00 00 88 77 66 55 00 00 00 00 44 33 22 11");           // r1 = 0x1122334455667788 ll
         LLVM.put(ldImm64(R1, -1L), "18 01 00 00 ff ff ff ff 00 00 00 00 ff ff ff ff"); // r1 = -1 ll
@@ -95,7 +110,7 @@ class InsnTest {
         List<Insn> program = List.copyOf(LLVM.keySet());
         String expected = String.join(" ", LLVM.values());
         assertEquals(expected, hex(program));
-        // 43 one-slot instructions and 3 ld_imm64 of two slots each.
+        // One-slot instructions and 3 ld_imm64 of two slots each.
         assertEquals(LLVM.size() + 3, Insn.slotCount(program));
     }
 
@@ -148,6 +163,11 @@ class InsnTest {
                 () -> assertEquals("if r1 s< 0xffffffff goto pc+1", jmpImm(BPF_JSLT, R1, -1, 1).toString()),
                 () -> assertEquals("if r1 & 0x10 goto pc+1", jsetImm(R1, 0x10, 1).toString()),
                 () -> assertEquals("if r1 >= r2 goto pc-2", jgeReg(R1, R2, -2).toString()),
+                () -> assertEquals("if w4 == 0x800 goto pc+3", jmp32Imm(BPF_JEQ, R4, 0x800, 3).toString()),
+                () -> assertEquals("if w4 > w5 goto pc+1", jmp32Reg(BPF_JGT, R4, R5, 1).toString()),
+                () -> assertEquals("if w4 & 0x1fff goto pc+1", jmp32Imm(BPF_JSET, R4, 0x1fff, 1).toString()),
+                () -> assertEquals("r4 = be16 r4", toBigEndian(R4, 16).toString()),
+                () -> assertEquals("w4 = -w4", neg32(R4).toString()),
                 () -> assertEquals("call 51", call(51).toString()),
                 () -> assertEquals("exit", exit().toString()));
     }
@@ -166,7 +186,27 @@ class InsnTest {
     }
 
     @Test
+    void jumpsKnowWhatTheyAreAndTheirOpposites() {
+        assertEquals(jmp32Imm(BPF_JNE, R4, 7, 3), jmp32Imm(BPF_JEQ, R4, 7, 3).negated());
+        assertEquals(jmp32Reg(BPF_JLE, R4, R5, 1), jmp32Reg(BPF_JGT, R4, R5, 1).negated());
+        assertEquals(jltImm(R1, 3, 1), jgeImm(R1, 3, 1).negated());
+        assertEquals(jmpImm(BPF_JSGE, R1, 3, 1), jmpImm(BPF_JSLT, R1, 3, 1).negated());
+        assertEquals(jgtReg(R1, R2, 1), jmpReg(BPF_JLE, R1, R2, 1).negated().negated().negated());
+        assertEquals(null, jsetImm(R1, 1, 1).negated());
+        assertEquals(null, ja(1).negated());
+        assertEquals(null, exit().negated());
+        assertTrue(ja(2).isJump() && ja(2).isGoto());
+        assertTrue(jmp32Imm(BPF_JEQ, R4, 7, 3).isJump() && !jmp32Imm(BPF_JEQ, R4, 7, 3).isGoto());
+        assertTrue(!call(1).isJump() && !exit().isJump() && exit().isExit());
+        assertEquals(jeqImm(R1, 0, -7), jeqImm(R1, 0, 3).withOffset(-7));
+        assertThrows(IllegalStateException.class, () -> exit().withOffset(1));
+        assertEquals(BPF_JMP32, jmp32Imm(BPF_JEQ, R4, 7, 3).instructionClass());
+    }
+
+    @Test
     void malformedInstructionsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> toBigEndian(R1, 8));
+        assertThrows(IllegalArgumentException.class, () -> jmp32Imm(BPF_JA, R1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> mov64Reg(R1, 11));
         assertThrows(IllegalArgumentException.class, () -> mov64Imm(-1, 0));
         assertThrows(IllegalArgumentException.class, () -> ldxW(R1, R2, 40000));

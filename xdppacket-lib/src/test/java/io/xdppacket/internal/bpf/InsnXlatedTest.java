@@ -67,13 +67,21 @@ class InsnXlatedTest {
                 alu32Reg(BPF_ADD, R3, R4),
                 mov32Reg(R3, R4),
                 alu32Imm(BPF_LSH, R3, 2),
+                neg32(R3),
+                toBigEndian(R3, 16),
+                toBigEndian(R3, 32),
+                toBigEndian(R3, 64),
                 ldImm64(R7, 0x1122334455667788L)));
         int k = 0;
         for (Insn jump : List.of(
                 jeqImm(R8, 0, 1), jneImm(R8, 5, 1), jgtImm(R8, 1500, 1), jgeImm(R8, 3, 1), jltImm(R8, 10, 1),
                 jleImm(R8, 7, 1), jsetImm(R8, 0x10, 1), jeqReg(R8, R9, 1), jneReg(R8, R9, 1), jgtReg(R8, R9, 1),
                 jgeReg(R8, R9, 1), jmpImm(BPF_JSGT, R8, 3, 1), jmpImm(BPF_JSLT, R8, -1, 1),
-                jmpImm(BPF_JSGE, R8, -7, 1), jmpImm(BPF_JSLE, R8, 9, 1), jmpReg(BPF_JLT, R8, R9, 1))) {
+                jmpImm(BPF_JSGE, R8, -7, 1), jmpImm(BPF_JSLE, R8, 9, 1), jmpReg(BPF_JLT, R8, R9, 1),
+                jmp32Imm(BPF_JEQ, R8, 0x800, 1), jmp32Imm(BPF_JNE, R8, -1, 1), jmp32Imm(BPF_JGT, R8, 1500, 1),
+                jmp32Imm(BPF_JGE, R8, 3, 1), jmp32Imm(BPF_JSET, R8, 0x1fff, 1), jmp32Reg(BPF_JEQ, R8, R9, 1),
+                jmp32Reg(BPF_JGT, R8, R9, 1), jmp32Reg(BPF_JGE, R8, R9, 1), jmp32Reg(BPF_JSET, R8, R9, 1),
+                jmp32Imm(BPF_JLE, R8, 7, 1))) {
             p.add(jump);
             p.add(mov64Imm(R1, ++k));
         }
