@@ -69,6 +69,7 @@ struct opts {
 	int shared_umem;	/* -U: one UMEM for all sockets (XDP_SHARED_UMEM) */
 	int frame_size;		/* -F: UMEM frame size */
 	int tx_budget;		/* -B: XDP_MAX_TX_SKB_BUDGET (0: the kernel's default) */
+	int recycle;		/* -r: txonly reuses the frames completed last (LIFO), else cycles through all */
 	long count;		/* -n: ping's measured round trips */
 	uint8_t dmac[6];	/* -D: destination MAC of the frames we build */
 	int have_dmac;

@@ -56,6 +56,7 @@ static void usage(const char *why)
 		"  -U       one UMEM shared by the -Q sockets (XDP_SHARED_UMEM)\n"
 		"  -B N     XDP_MAX_TX_SKB_BUDGET: descriptors per copy-mode TX kick (kernel default 32)\n"
 		"  -P N     vary the UDP source port over N values (1)\n"
+		"  -r       txonly: reuse the frames completed last (LIFO) instead of cycling through all 4096\n"
 		"  -D MAC   destination MAC of the frames we build (ff:ff:ff:ff:ff:ff)\n"
 		"  -p       poll() when a round found nothing (else spin)\n"
 		"  -K US    kernel busy polling: SO_PREFER_BUSY_POLL, SO_BUSY_POLL=US, SO_BUSY_POLL_BUDGET=-b\n"
@@ -100,7 +101,7 @@ static void parse(int argc, char **argv)
 		usage(NULL);
 	opt.mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "i:q:Q:m:Lwb:s:d:W:c:P:GUF:B:n:D:pT:t:K:S:N:o:")) != -1) {
+	while ((c = getopt(argc, argv, "i:q:Q:m:Lwb:s:d:W:c:P:GUF:B:rn:D:pT:t:K:S:N:o:")) != -1) {
 		switch (c) {
 		case 'i': opt.ifname = optarg; break;
 		case 'q': opt.queue = atoi(optarg); break;
@@ -118,6 +119,7 @@ static void parse(int argc, char **argv)
 		case 'U': opt.shared_umem = 1; break;
 		case 'F': opt.frame_size = positive(optarg, "-F"); break;
 		case 'B': opt.tx_budget = positive(optarg, "-B"); break;
+		case 'r': opt.recycle = 1; break;
 		case 'n': opt.count = positive(optarg, "-n"); break;
 		case 'D':
 			if (parse_mac(optarg, opt.dmac))

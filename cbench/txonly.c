@@ -14,6 +14,20 @@
 
 #include <unistd.h>
 
+/* COMPLETION -> the free stack (-r). Returns how many completed. */
+static inline uint32_t reap_to_stack(struct xsock *x, uint64_t *stack, uint32_t *top)
+{
+	uint32_t idx, n = xsk_ring_cons__peek(&x->cq, RING_SIZE, &idx);
+
+	for (uint32_t i = 0; i < n; i++)
+		stack[(*top)++] = *xsk_ring_cons__comp_addr(&x->cq, idx++);
+	if (n) {
+		xsk_ring_cons__release(&x->cq, n);
+		x->outstanding -= n;
+	}
+	return n;
+}
+
 int run_txonly(void)
 {
 	struct xsock x;
@@ -59,13 +73,41 @@ int run_txonly(void)
 	uint64_t done = 0, done_open = 0, done_close = 0, last_report = 0;
 	uint64_t t0 = now_ns(), next_report = t0 + NS_PER_S, stop_at;
 	uint32_t slot = 0;
+	/* -r: the free TX frames on a stack, completed frames pushed, the next batch popped from the top. */
+	uint64_t *free_stack = NULL;
+	uint32_t free_top = 0;
 
+	if (opt.recycle) {
+		if (per_pkt != 1)
+			die("-r: one descriptor per frame only (no -G)", EINVAL);
+		free_stack = malloc(slots * sizeof(*free_stack));
+		if (!free_stack)
+			die("malloc", ENOMEM);
+		for (uint32_t s = slots; s > 0; s--)
+			free_stack[free_top++] = xsock_frame_addr(&x, s - 1);
+	}
 	window_start(&w, t0);
 	stop_at = w.closes + secs_to_ns(opt.tail);
 	while (!stop_requested) {
-		done += xsock_reap_tx(&x);
-		uint32_t idx;
-		if (x.outstanding + batch_descs <= RING_SIZE &&
+		uint32_t idx = 0;
+		if (opt.recycle) {
+			done += reap_to_stack(&x, free_stack, &free_top);
+			if (free_top >= (uint32_t)opt.batch && x.outstanding + opt.batch <= RING_SIZE &&
+			    xsk_ring_prod__reserve(&x.tx, opt.batch, &idx) == (uint32_t)opt.batch) {
+				for (int i = 0; i < opt.batch; i++) {
+					struct xdp_desc *d = xsk_ring_prod__tx_desc(&x.tx, idx++);
+
+					d->addr = free_stack[--free_top];
+					d->len = opt.size;
+					d->options = 0;
+				}
+				xsk_ring_prod__submit(&x.tx, opt.batch);
+				x.outstanding += opt.batch;
+			}
+		} else {
+			done += xsock_reap_tx(&x);
+		}
+		if (!opt.recycle && x.outstanding + batch_descs <= RING_SIZE &&
 		    xsk_ring_prod__reserve(&x.tx, batch_descs, &idx) == batch_descs) {
 			for (int i = 0; i < opt.batch; i++) {
 				for (uint32_t j = 0; j < per_pkt; j++) {
@@ -105,7 +147,7 @@ int run_txonly(void)
 	/* Let what is in flight complete (the bench checks that every frame arrived). */
 	for (int i = 0; i < 100 && x.outstanding; i++) {
 		xsock_kick_tx(&x, &k);
-		done += xsock_reap_tx(&x);
+		done += opt.recycle ? reap_to_stack(&x, free_stack, &free_top) : xsock_reap_tx(&x);
 		usleep(1000);
 	}
 	xsock_print_stats("txonly", &x);
