@@ -10,7 +10,7 @@
  * Waiting: spin on the RX ring (default), poll() with -p, or with -K a recvfrom() that lets the
  * kernel busy-poll the device. The clock is CLOCK_MONOTONIC (vDSO, ~20 ns per read here).
  *
- * Frames: RING_SIZE on FILL (half of it: see reflect.c), TX_FRAMES of their own for TX.
+ * Frames: RING_SIZE on FILL, TX_FRAMES of their own for TX.
  */
 #include "xsock.h"
 

@@ -4,12 +4,12 @@
  * swapped (the RFC 2544 reflector), without copying it: the RX buffer itself goes on the TX ring,
  * and comes back to FILL when its send completes.
  *
- * Frame ownership: RING_SIZE frames start on FILL and then move RX -> TX -> COMPLETION -> FILL;
- * this program holds a frame only between taking it off RX and putting it on TX. No more frames
- * than the TX and COMPLETION rings hold, and half as many as FILL holds: the kernel publishes how
- * far it read FILL only once it has used all the entries it saw, so a FILL ring holding all the
- * frames can look full for as long as no traffic comes (one frame in flight, with ping). Multi-buffer chains (-G) are sent back as chains; only
- * their first buffer has the MAC header.
+ * Frame ownership: REFLECT_FRAMES frames start on FILL and then move RX -> TX -> COMPLETION ->
+ * FILL; this program holds a frame only between taking it off RX and putting it on TX. A frame
+ * comes back only once the peer has taken it (on veth: when the peer's receive path frees the
+ * copy), so the frames in circulation bound the rate when that is slow; FILL holds them all. TX and
+ * COMPLETION hold half of them: when TX is full, a kick sends and reaping COMPLETION makes room.
+ * Multi-buffer chains (-G) are sent back as chains; only their first buffer has the MAC header.
  *
  * Waiting: spin (default), poll() with -p, or with -K a recvfrom() that lets the kernel busy-poll.
  * Measured like rxdrop: the window starts `warmup` after the first frame; the program then keeps
@@ -20,6 +20,8 @@
 #include <poll.h>
 #include <unistd.h>
 
+#define REFLECT_FRAMES FILL_SIZE
+
 /* COMPLETION -> FILL: a sent frame is free to receive into again. */
 static inline void recycle_completed(struct xsock *x, uint64_t *sent)
 {
@@ -27,7 +29,10 @@ static inline void recycle_completed(struct xsock *x, uint64_t *sent)
 
 	if (!n)
 		return;
-	/* FILL has room for all the frames in circulation (see above). */
+	/*
+	 * FILL holds all the frames, but the kernel publishes how far it read FILL at the end of each
+	 * receive batch: until then the frames it took still count. Wait for that.
+	 */
 	while (xsk_ring_prod__reserve(&x->fq, n, &idx_fq) != n)
 		xsock_rx_wakeup(x);
 	for (uint32_t i = 0; i < n; i++)
@@ -53,7 +58,7 @@ int run_reflect(void)
 	struct pollfd pfd;
 
 	xsocks_open(&x, 1, 1, 1);
-	xsock_fill(&x, 0, RING_SIZE);
+	xsock_fill(&x, 0, REFLECT_FRAMES);
 	pfd = (struct pollfd){.fd = x.fd, .events = POLLIN};
 	printf("reflect if=%s xdp_mode=%s link=%d need_wakeup=%d batch=%d sg=%d poll=%d busy_poll_us=%d zerocopy=%d\n",
 	       opt.ifname, opt.xdp_mode, opt.use_link, opt.need_wakeup, opt.batch, opt.sg, opt.use_poll, opt.busy_poll_us,
@@ -73,7 +78,7 @@ int run_reflect(void)
 		recycle_completed(&x, &sent);
 		n = xsk_ring_cons__peek(&x.rx, opt.batch, &idx_rx);
 		if (n) {
-			/* TX holds all the frames in circulation; if the kernel has not taken them yet, kick. */
+			/* TX full: kick (the kernel sends and completes), and put what completed back on FILL. */
 			while (xsk_ring_prod__reserve(&x.tx, n, &idx_tx) != n) {
 				xsock_kick_tx(&x, &k);
 				recycle_completed(&x, &sent);

@@ -26,9 +26,9 @@ static inline uint32_t take(struct xsock *x, uint64_t *wakeups)
 		return 0;
 	}
 	/*
-	 * FILL holds all the frames on the RX side, but the kernel publishes how far it read FILL only
-	 * once it has used all the entries it saw: take off RX only as many as FILL has room for now,
-	 * and leave the rest for the next round (never spin here: the traffic may have stopped).
+	 * FILL holds all the frames, but the kernel publishes how far it read FILL only at the end of
+	 * each receive batch, so right after a batch FILL can look fuller than it is: take off RX only
+	 * as many as FILL has room for now and leave the rest for the next round.
 	 */
 	uint32_t room = xsk_prod_nb_free(&x->fq, n);
 	if (room < n) {
