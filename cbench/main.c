@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* cbench's command line: one mode per run (see usage), flags as xskref's xskbench where they exist. */
+/* cbench's command line: one mode per run (see usage). */
 #include "cbench.h"
 
 #include <getopt.h>

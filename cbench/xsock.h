@@ -15,7 +15,7 @@
 
 #define NUM_FRAMES 8192	/* UMEM frames per socket (with a shared UMEM: for all its sockets) */
 #define RING_SIZE 2048	/* RX, TX and COMPLETION ring entries */
-#define FILL_SIZE 4096	/* twice the RX ring, as xdpsock: the kernel takes FILL entries lazily */
+#define FILL_SIZE 4096	/* twice the RX ring, as xdpsock */
 #define MAX_QUEUES 16
 
 struct xsock {
