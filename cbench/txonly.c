@@ -14,13 +14,62 @@
 
 #include <unistd.h>
 
-/* COMPLETION -> the free stack (-r). Returns how many completed. */
-static inline uint32_t reap_to_stack(struct xsock *x, uint64_t *stack, uint32_t *top)
+/* The frames to send: packet slots in turn, each per_pkt descriptors long (the last one last_len bytes). */
+struct tx_frames {
+	uint32_t slots, slot, per_pkt, last_len;
+	/* -r: free frames on a stack; completed frames are pushed, a batch is popped from the top. */
+	uint64_t *stack;
+	uint32_t top;
+};
+
+/* Posts a batch of the next slots in turn, if the TX ring has room for it. */
+static inline void post_in_turn(struct xsock *x, struct tx_frames *f)
+{
+	uint32_t idx, n = opt.batch * f->per_pkt;
+
+	if (x->outstanding + n > RING_SIZE || xsk_ring_prod__reserve(&x->tx, n, &idx) != n)
+		return;
+	for (int i = 0; i < opt.batch; i++) {
+		for (uint32_t j = 0; j < f->per_pkt; j++) {
+			struct xdp_desc *d = xsk_ring_prod__tx_desc(&x->tx, idx++);
+			int more = j + 1 < f->per_pkt;
+
+			d->addr = xsock_frame_addr(x, f->slot * f->per_pkt + j);
+			d->len = more ? (uint32_t)opt.frame_size : f->last_len;
+			d->options = more ? XDP_PKT_CONTD : 0;
+		}
+		if (++f->slot == f->slots)
+			f->slot = 0;
+	}
+	xsk_ring_prod__submit(&x->tx, n);
+	x->outstanding += n;
+}
+
+/* -r: posts a batch of the frames completed last, if there are enough and the TX ring has room. */
+static inline void post_recycled(struct xsock *x, struct tx_frames *f)
+{
+	uint32_t idx, n = opt.batch;
+
+	if (f->top < n || x->outstanding + n > RING_SIZE || xsk_ring_prod__reserve(&x->tx, n, &idx) != n)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		struct xdp_desc *d = xsk_ring_prod__tx_desc(&x->tx, idx++);
+
+		d->addr = f->stack[--f->top];
+		d->len = opt.size;
+		d->options = 0;
+	}
+	xsk_ring_prod__submit(&x->tx, n);
+	x->outstanding += n;
+}
+
+/* -r: COMPLETION -> the free stack. Returns how many completed. */
+static inline uint32_t reap_to_stack(struct xsock *x, struct tx_frames *f)
 {
 	uint32_t idx, n = xsk_ring_cons__peek(&x->cq, RING_SIZE, &idx);
 
 	for (uint32_t i = 0; i < n; i++)
-		stack[(*top)++] = *xsk_ring_cons__comp_addr(&x->cq, idx++);
+		f->stack[f->top++] = *xsk_ring_cons__comp_addr(&x->cq, idx++);
 	if (n) {
 		xsk_ring_cons__release(&x->cq, n);
 		x->outstanding -= n;
@@ -36,7 +85,6 @@ int run_txonly(void)
 	/* Descriptors per packet, and the length of the last one. */
 	uint32_t per_pkt = (opt.size + opt.frame_size - 1) / opt.frame_size;
 	uint32_t last_len = opt.size - (per_pkt - 1) * opt.frame_size;
-	uint32_t batch_descs = opt.batch * per_pkt;
 	/* The lower half of the frames is for TX, the upper half for RX (if any): a TX packet per slot. */
 	uint32_t slots = NUM_FRAMES / 2 / per_pkt;
 	uint8_t *frame;
@@ -45,7 +93,7 @@ int run_txonly(void)
 		die("SIOCGIFHWADDR", errno);
 	if (!opt.have_dmac)
 		memset(opt.dmac, 0xff, 6);
-	if (batch_descs > RING_SIZE)
+	if (opt.batch * per_pkt > RING_SIZE)
 		die("batch x descriptors per frame exceed the TX ring", EINVAL);
 	xsocks_open(&x, 1, want_rx, 1);
 	if (want_rx)
@@ -72,56 +120,26 @@ int run_txonly(void)
 	struct window w;
 	uint64_t done = 0, done_open = 0, done_close = 0, last_report = 0;
 	uint64_t t0 = now_ns(), next_report = t0 + NS_PER_S, stop_at;
-	uint32_t slot = 0;
-	/* -r: the free TX frames on a stack, completed frames pushed, the next batch popped from the top. */
-	uint64_t *free_stack = NULL;
-	uint32_t free_top = 0;
+	struct tx_frames f = {.slots = slots, .per_pkt = per_pkt, .last_len = last_len};
 
 	if (opt.recycle) {
 		if (per_pkt != 1)
 			die("-r: one descriptor per frame only (no -G)", EINVAL);
-		free_stack = malloc(slots * sizeof(*free_stack));
-		if (!free_stack)
+		f.stack = malloc(slots * sizeof(*f.stack));
+		if (!f.stack)
 			die("malloc", ENOMEM);
 		for (uint32_t s = slots; s > 0; s--)
-			free_stack[free_top++] = xsock_frame_addr(&x, s - 1);
+			f.stack[f.top++] = xsock_frame_addr(&x, s - 1);
 	}
 	window_start(&w, t0);
 	stop_at = w.closes + secs_to_ns(opt.tail);
 	while (!stop_requested) {
-		uint32_t idx = 0;
 		if (opt.recycle) {
-			done += reap_to_stack(&x, free_stack, &free_top);
-			if (free_top >= (uint32_t)opt.batch && x.outstanding + opt.batch <= RING_SIZE &&
-			    xsk_ring_prod__reserve(&x.tx, opt.batch, &idx) == (uint32_t)opt.batch) {
-				for (int i = 0; i < opt.batch; i++) {
-					struct xdp_desc *d = xsk_ring_prod__tx_desc(&x.tx, idx++);
-
-					d->addr = free_stack[--free_top];
-					d->len = opt.size;
-					d->options = 0;
-				}
-				xsk_ring_prod__submit(&x.tx, opt.batch);
-				x.outstanding += opt.batch;
-			}
+			done += reap_to_stack(&x, &f);
+			post_recycled(&x, &f);
 		} else {
 			done += xsock_reap_tx(&x);
-		}
-		if (!opt.recycle && x.outstanding + batch_descs <= RING_SIZE &&
-		    xsk_ring_prod__reserve(&x.tx, batch_descs, &idx) == batch_descs) {
-			for (int i = 0; i < opt.batch; i++) {
-				for (uint32_t j = 0; j < per_pkt; j++) {
-					struct xdp_desc *d = xsk_ring_prod__tx_desc(&x.tx, idx++);
-
-					d->addr = xsock_frame_addr(&x, slot * per_pkt + j);
-					d->len = j + 1 < per_pkt ? (uint32_t)opt.frame_size : last_len;
-					d->options = j + 1 < per_pkt ? XDP_PKT_CONTD : 0;
-				}
-				if (++slot == slots)
-					slot = 0;
-			}
-			xsk_ring_prod__submit(&x.tx, batch_descs);
-			x.outstanding += batch_descs;
+			post_in_turn(&x, &f);
 		}
 		xsock_kick_tx(&x, &k);
 
@@ -147,7 +165,7 @@ int run_txonly(void)
 	/* Let what is in flight complete (the bench checks that every frame arrived). */
 	for (int i = 0; i < 100 && x.outstanding; i++) {
 		xsock_kick_tx(&x, &k);
-		done += opt.recycle ? reap_to_stack(&x, free_stack, &free_top) : xsock_reap_tx(&x);
+		done += opt.recycle ? reap_to_stack(&x, &f) : xsock_reap_tx(&x);
 		usleep(1000);
 	}
 	xsock_print_stats("txonly", &x);
@@ -161,6 +179,7 @@ int run_txonly(void)
 	       (unsigned long long)(k_close.eagain - k_open.eagain), (unsigned long long)dropped,
 	       (unsigned long long)(k_close.enobufs - k_open.enobufs), (unsigned long long)(k_close.other - k_open.other),
 	       kicks ? (double)pkts / kicks : 0.0, x.outstanding);
+	free(f.stack);
 	xsocks_close(&x, 1);
 	return 0;
 }
