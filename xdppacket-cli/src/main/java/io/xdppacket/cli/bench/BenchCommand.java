@@ -35,14 +35,14 @@ import java.util.concurrent.Callable;
                 "10 multi-queue single-frame receive, 11 multi-queue batch receive (8-11: a thread per queue).",
                 "Send rows: the peer drops the frames in XDP. Receive rows: a sender of ours feeds the link.",
                 "",
-                "--compare-c builds ../shared/xskref (C, libxdp; needs make, gcc, clang, libxdp-dev, libbpf-dev) and runs it on",
-                "every row it supports at the same time as ours, on a second veth pair, the pairs swapped every round;",
-                "ours/C is the median of the per-round ratios of packets/s."},
+                "--compare-c builds the repository's C side, cbench/ (C on libxdp; needs make, gcc, clang, libxdp-dev, libbpf-dev),",
+                "and runs it on every row it supports at the same time as ours, on a second veth pair, the pairs swapped every",
+                "round; ours/C is the median of the per-round ratios of packets/s."},
         footer = {"",
                 "Threads: senders on CPU 0 (a thread per queue: spread over the CPUs), receivers on CPU 1; C's processes",
                 "pinned the same way. On veth the peer's receive path runs on the sending CPU.",
                 "",
-                "Exit codes: 0 done; 1 a row failed; 2 bad usage; 3 not root, no AF_XDP, or the C reference cannot be built;",
+                "Exit codes: 0 done; 1 a row failed; 2 bad usage; 3 not root, no AF_XDP, or the C side cannot be built;",
                 "130 Ctrl-C."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -89,12 +89,13 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(ours with the library's default busyPoll, then ppoll; C's rxdrop -p) (default: ${DEFAULT-VALUE}).")
     String waitMode;
 
-    @Option(names = "--compare-c", order = 11, description = "Run the C reference (xskref) beside ours and print our/C ratios.")
+    @Option(names = "--compare-c", order = 11, description = "Run the C side (cbench, on libxdp) beside ours and print our/C ratios.")
     boolean compareC;
 
-    @Option(names = "--xskref", paramLabel = "DIR", order = 12,
-            description = "Where the C reference's sources are (default: $XDPPACKET_XSKREF, else ../shared/xskref beside this repository).")
-    Path xskref;
+    @Option(names = "--c-dir", paramLabel = "DIR", order = 12,
+            description = "Where the C side's sources are (default: cbench/ in the repository this jar was built in); "
+                    + "it is built into a directory of its own.")
+    Path cDir;
 
     @Option(names = "--json", order = 13, description = "Print JSON instead of the table.")
     boolean json;
@@ -103,8 +104,8 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchConfig cfg = validate();
         List<BenchRow> selected = selectedRows();
-        if (xskref != null && !compareC) throw CliErrors.usage("--xskref " + xskref + ": only with --compare-c");
-        Path cSources = compareC ? CReference.locate(xskref) : null;
+        if (cDir != null && !compareC) throw CliErrors.usage("--c-dir " + cDir + ": only with --compare-c");
+        Path cSources = compareC ? CReference.locate(cDir) : null;
         CliErrors.requireRoot("the bench creates network namespaces and attaches XDP programs");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -8,7 +8,7 @@ import io.xdppacket.cli.frame.UdpFrameSpec;
  * The frames every sender of the bench sends, ours and C's alike: Ethernet/IPv4/UDP from vA's to
  * vB's address, 198.18.0.1 → 198.18.0.2 port 9 (RFC 2544's benchmarking range, discard), the
  * source port varying over 64 values. Built once before the run: the senders' loops only hand them
- * to the socket, as xskbench posts frames it wrote into the UMEM once.
+ * to the socket, as cbench posts frames it wrote into the UMEM once.
  */
 final class BenchFrames {
     static final int FIRST_SOURCE_PORT = 10_000;

@@ -33,7 +33,7 @@ final class BenchReport {
                 cfg.frameLength(), cfg.batch(), cfg.queues(), cfg.xdpMode(), txBudget,
                 cfg.busyPoll() ? "busy-polling" : "sleeping in ppoll when idle", cfg.rounds(), cfg.rounds() == 1 ? "" : "s",
                 cfg.durationSeconds(), cfg.warmupSeconds(),
-                compareC ? "; C (xskref, libxdp) at the same time on its own veth pair, pairs swapped every round" : "");
+                compareC ? "; C (cbench, libxdp) at the same time on its own veth pair, pairs swapped every round" : "");
         out.printf("%3s  %-34s %s%n", "1", "test environment", env.oneLine());
         String head = String.format(Locale.ROOT, "%3s  %-34s %12s %9s %9s %9s %7s %9s", "row", "test", "pps", "Mbit/s",
                 "CPU ns/f", "alloc B/f", "sys/f", "rx drops");
@@ -62,12 +62,12 @@ final class BenchReport {
                             r.row().sends() ? "-" : Long.toString(r.cRxDrops()),
                             r.ratio(), String.format(Locale.ROOT, "[%.3f..%.3f]", min, max), note ? " *" : ""));
                 } else {
-                    line.append(" | ").append(String.format(Locale.ROOT, "%12s", "-")).append("   (no C counterpart: xskbench has no spreading multi-queue write)");
+                    line.append(" | ").append(String.format(Locale.ROOT, "%12s", "-")).append("   (no C counterpart: cbench has no spreading multi-queue write)");
                 }
             }
             out.println(line);
         }
-        if (footnote) out.println("  * C: one thread over all queues (an interface has one XDP program, so one xskbench process); ours: a thread per queue");
+        if (footnote) out.println("  * C: one thread over all queues (an interface has one XDP program, so one cbench process); ours: a thread per queue");
         out.println("  pps: frames sent (completed, not dropped by the driver) or received, per second; median over the rounds");
         out.println("  CPU ns/f, alloc B/f: CPU time and heap allocation of the hot threads per frame; sys/f: data-path system calls"
                 + " (TX kicks, RX wake-ups, polls) per frame");

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The seed's performance table: its row 1 is the test environment ({@link Environment}), rows 2–11
  * are these. Each row says which side of the veth is measured, over how many queues, through which
- * API, and what the C reference ({@code xskref}, libxdp) runs for the same row, if anything.
+ * API, and what the C side ({@code cbench/}, libxdp) runs for the same row, if anything.
  *
  * <p>"Single-frame" rows move one frame per call, "batch" rows {@code --batch} frames per call. The
  * two unqualified multi-queue rows (6, 7) use {@code XdpMultiQueue}'s own calls from one thread (the
@@ -37,14 +37,14 @@ public enum BenchRow {
         SET
     }
 
-    /** What the C reference can run for a row. */
+    /** What the C side can run for a row. */
     public enum CShape {
-        /** Nothing: xskbench sends on one queue per process and has no spreading write. */
+        /** Nothing: cbench sends on one queue per process and has no spreading write. */
         NONE,
-        /** One {@code xskbench txonly} process per queue, each bound to its queue. */
+        /** One {@code cbench txonly} process per queue, each bound to its queue. */
         TX_PER_QUEUE,
         /**
-         * One {@code xskbench rxdrop} process over all the row's queues: one thread, which takes up
+         * One {@code cbench rxdrop} process over all the row's queues: one thread, which takes up
          * to its batch from each queue in turn. An interface has one XDP program, so C cannot give
          * each queue a process of its own; for rows 10 and 11 it is one thread against our one per queue.
          */

@@ -16,10 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One running program of the C reference ({@code xskbench}), started in a network namespace and
- * pinned to a CPU: {@code ip netns exec NS taskset -c CPU xskbench ARGS}. Both {@code ip netns exec}
- * and {@code taskset} exec in place, so the process we start is xskbench itself and its
- * {@code /proc/PID/stat} is xskbench's CPU time. Its output is collected as it comes; xskbench ends
+ * One running program of the C side ({@code cbench MODE ...}), started in a network namespace and
+ * pinned to a CPU: {@code ip netns exec NS taskset -c CPU cbench ARGS}. Both {@code ip netns exec}
+ * and {@code taskset} exec in place, so the process we start is cbench itself and its
+ * {@code /proc/PID/stat} is cbench's CPU time. Its output is collected as it comes; cbench ends
  * with one {@code RESULT key=value ...} line, and prints its sockets' {@code XDP_STATISTICS} on
  * {@code xdp_stats:} lines. A shutdown hook kills what is still running (Ctrl-C).
  */
@@ -29,7 +29,7 @@ final class CProcess implements AutoCloseable {
     private static final Set<CProcess> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(CProcess::close), "xskref-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(CProcess::close), "cbench-cleanup"));
     }
 
     private final String label;
@@ -38,21 +38,21 @@ final class CProcess implements AutoCloseable {
     private final Thread reader;
     /** The last CPU time read, kept for after the process is gone. */
     private long lastCpu;
-    /** The last CPU time read, kept for after the process is gone. */
+
     private CProcess(String label, Process process) {
         this.label = label;
         this.process = process;
-        this.reader = Thread.ofPlatform().daemon(true).name("xskref-out").start(this::collect);
+        this.reader = Thread.ofPlatform().daemon(true).name("cbench-out").start(this::collect);
     }
 
-    /** Starts {@code dir/xskbench args} in namespace {@code ns} on CPU {@code cpu}, with {@code dir} as its working directory (it loads its BPF objects from there). */
+    /** Starts {@code dir/cbench args} in namespace {@code ns} on CPU {@code cpu} (it loads its XDP programs from {@code dir}). */
     static CProcess start(Path dir, String ns, int cpu, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "taskset", "-c", Integer.toString(cpu),
-                dir.resolve("xskbench").toString()));
+                dir.resolve(CReference.EXECUTABLE).toString()));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
-        CProcess c = new CProcess("xskbench " + String.join(" ", args), p);
+        CProcess c = new CProcess(CReference.EXECUTABLE + " " + String.join(" ", args), p);
         LIVE.add(c);
         return c;
     }

@@ -5,28 +5,35 @@ import io.xdppacket.cli.Main;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
- * The C reference, {@code xskref}'s {@code xskbench} (Debian's libxdp ring helpers, libbpf, our own
- * redirect program), built from its sources into a directory of ours (the sources' directory may be
- * read-only) and run on the same rows as ours, with the same frames, ring sizes and TX budget.
+ * The bench's C side: {@code cbench}, a small C program of this repository ({@code cbench/}: Debian's
+ * libxdp ring helpers, libbpf, XDP programs of our own), built with {@code make} into a directory of
+ * its own (the sources stay untouched; make rebuilds only what changed) and run on the same rows as
+ * ours, with the same frames, ring sizes and TX budget.
  *
- * <p>Where the sources are: {@code --xskref DIR}, else {@code $XDPPACKET_XSKREF}, else
- * {@code ../shared/xskref} next to this repository. Building needs make, gcc, clang, libxdp-dev and
- * libbpf-dev.
+ * <p>Where the sources are: {@code --c-dir DIR}, else {@code cbench/} in the repository this jar (or
+ * these classes) was built in. Building needs make, gcc, clang, libxdp-dev and libbpf-dev
+ * ({@link CToolchain} names what is missing).
  */
 final class CReference {
-    /** What the bench runs: the benchmark and the XDP program it loads from its working directory. */
-    private static final List<String> TARGETS = List.of("xskbench", "xsk_redirect.bpf.o");
+    /** The executable; it loads its XDP programs (*.bpf.o) from its own directory. */
+    static final String EXECUTABLE = "cbench";
+    /** Files that make a directory the C side's sources. */
+    private static final List<String> SOURCE_MARKERS = List.of("Makefile", "cbench.h");
 
     final Path dir;
 
@@ -34,74 +41,79 @@ final class CReference {
         this.dir = dir;
     }
 
-    /** The sources' directory: {@code given}, or the defaults; a usage error if there is no xskbench.c. */
+    /** The sources' directory: {@code given}, or cbench/ in this repository; a usage error if it does not hold them. */
     static Path locate(Path given) {
-        Path src = given != null ? given : defaultSources();
-        if (src == null || !Files.isRegularFile(src.resolve("xskbench.c"))) {
-            throw CliErrors.usage((given != null ? "--xskref " + given : "--compare-c: the C reference " + (src == null ? "" : src))
-                    + ": no xskbench.c there; give the xskref directory with --xskref DIR (or $XDPPACKET_XSKREF)");
+        Path src = given != null ? given : repositorySources();
+        if (src == null) {
+            throw CliErrors.usage("--compare-c: cannot tell which repository this jar was built in, so not where the C side's "
+                    + "sources (cbench/) are; give them with --c-dir DIR");
+        }
+        for (String f : SOURCE_MARKERS) {
+            if (!Files.isRegularFile(src.resolve(f))) {
+                throw CliErrors.usage((given != null ? "--c-dir " + given : "--compare-c: " + src)
+                        + ": not the C side's sources (no " + f + " there); give the repository's cbench/ directory with --c-dir DIR");
+            }
         }
         return src;
     }
 
-    /** Copies the sources at {@code src} to our build directory and builds what changed. */
+    /**
+     * Builds the sources at {@code src} (what changed since the last build) into a directory of their
+     * own under the temporary directory, one per source directory, so that several checkouts never
+     * share a build. Checks the build tools first.
+     */
     static CReference build(Path src) throws IOException, InterruptedException {
-        Path build = Path.of(System.getProperty("java.io.tmpdir"), "xdppacket-xskref");
+        CToolchain.require();
+        Path real = src.toRealPath();
+        Path build = Path.of(System.getProperty("java.io.tmpdir"), "xdppacket-cbench-" + shortHash(real.toString()));
         Files.createDirectories(build);
-        boolean stale = false;
-        try (Stream<Path> files = Files.list(src)) {
-            for (Path f : files.filter(CReference::isSource).toList()) {
-                Path copy = build.resolve(f.getFileName());
-                if (!Files.exists(copy) || Files.mismatch(f, copy) != -1) {
-                    Files.copy(f, copy, StandardCopyOption.REPLACE_EXISTING);
-                    stale = true;
-                }
-            }
+        // Two benches starting at once from the same checkout must not run make in the same directory together.
+        try (FileChannel lock = FileChannel.open(build.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = lock.lock()) {
+            make(real, build);
         }
-        for (String t : TARGETS) stale |= !Files.exists(build.resolve(t));
-        if (stale) make(build);
         return new CReference(build);
     }
 
-    private static boolean isSource(Path f) {
-        String n = f.getFileName().toString();
-        return n.equals("Makefile") || n.endsWith(".c") || n.endsWith(".h");
-    }
-
-    /** {@code ../shared/xskref} beside the repository that holds this jar (or these classes). */
-    private static Path defaultSources() {
-        String env = System.getenv("XDPPACKET_XSKREF");
-        if (env != null && !env.isEmpty()) return Path.of(env);
+    /** .../xdppacket-cli/target/xdppacket-cli.jar (or .../target/classes) → the repository's cbench/. */
+    private static Path repositorySources() {
         try {
-            // .../xdppacket-cli/target/xdppacket-cli.jar or .../xdppacket-cli/target/classes
             Path code = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path repo = code.getParent().getParent().getParent();
-            return repo.getParent().resolve("shared").resolve("xskref");
+            return repo.resolve("cbench");
         } catch (URISyntaxException | RuntimeException e) {
             return null;
         }
     }
 
-    private static void make(Path build) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("make", "-s", "-C", build.toString()));
-        cmd.addAll(TARGETS);
+    private static String shortHash(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    }
+
+    private static void make(Path src, Path build) throws IOException, InterruptedException {
+        List<String> cmd = List.of("make", "-s", "-C", build.toString(), "-f", src.resolve("Makefile").toString());
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new CliErrors.MissingException("--compare-c: cannot run make to build the C reference (" + e.getMessage()
-                    + "); install make, gcc, clang, libxdp-dev and libbpf-dev");
+            throw new CliErrors.MissingException("--compare-c: cannot run make to build the C side (" + e.getMessage() + ")");
         }
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            String last = out.isEmpty() ? "" : out.lines().reduce((a, b) -> b).orElse("");
-            throw new CliErrors.MissingException("--compare-c: building the C reference in " + build + " failed (it needs make, gcc, clang, "
-                    + "libxdp-dev, libbpf-dev): " + last);
+            p.destroyForcibly();
+            List<String> lines = out.lines().toList();
+            String last = String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+            throw new CliErrors.MissingException("--compare-c: building the C side (" + String.join(" ", cmd) + ") failed: " + last);
         }
     }
 
-    /** {@code xskbench txonly} on queue {@code queue} of vA: no program on vA, frames to vB's MAC. */
+    /** {@code cbench txonly} on queue {@code queue} of vA: no program on vA, frames to vB's MAC. */
     List<String> txonly(BenchPair pair, BenchConfig cfg, int queue, int batch, int txBudget) {
         List<String> a = new ArrayList<>(List.of("txonly", "-i", pair.ifA(), "-q", Integer.toString(queue), "-m", "none",
                 "-b", Integer.toString(batch), "-s", Integer.toString(cfg.frameLength()), "-P", Integer.toString(BenchFrames.SOURCE_PORTS),
@@ -112,7 +124,7 @@ final class CReference {
         return a;
     }
 
-    /** {@code xskbench rxdrop} over queues {@code [0, queues)} of vB, in the bench's XDP mode. */
+    /** {@code cbench rxdrop} over queues {@code [0, queues)} of vB, in the bench's XDP mode. */
     List<String> rxdrop(BenchPair pair, BenchConfig cfg, int queues, int batch) {
         List<String> a = new ArrayList<>(List.of("rxdrop", "-i", pair.ifB(), "-Q", Integer.toString(queues),
                 "-m", cfg.xdpMode().name().toLowerCase(Locale.ROOT), "-L", "-b", Integer.toString(batch), "-T", "10"));
@@ -121,7 +133,7 @@ final class CReference {
         return a;
     }
 
-    /** The measured window as xskbench takes it: warm-up and duration in seconds. */
+    /** The measured window as cbench takes it: warm-up and duration in seconds. */
     private static List<String> window(BenchConfig cfg) {
         return List.of("-W", seconds(cfg.warmupNanos()), "-d", seconds(cfg.durationNanos()));
     }

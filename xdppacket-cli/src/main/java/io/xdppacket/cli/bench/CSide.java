@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * C's side of a row on one pair: the xskbench processes, laid out as the row's {@link BenchRow.CShape}
+ * C's side of a row on one pair: the cbench processes, laid out as the row's {@link BenchRow.CShape}
  * says and pinned as ours are (senders as our senders, the receiver on the receive CPU). Each process
  * measures its own window ({@code -W} warm-up, {@code -d} duration) by its own clock, started within
  * milliseconds of ours; the harness reads their CPU time at its window's edges.
@@ -72,7 +72,7 @@ final class CSide implements AutoCloseable {
         long ringFull = 0, fillEmpty = 0, other = 0;
         for (CProcess p : processes) {
             int rc = p.await(timeout);
-            if (rc != 0) throw new IllegalStateException("the C reference failed (exit " + rc + "): " + p.label() + "\n" + p.tail());
+            if (rc != 0) throw new IllegalStateException("the C side failed (exit " + rc + "): " + p.label() + "\n" + p.tail());
             pps += p.resultValue(sends ? "tx_ok_pps" : "rx_pps");
             if (sends) {
                 calls += p.resultValue("kicks");

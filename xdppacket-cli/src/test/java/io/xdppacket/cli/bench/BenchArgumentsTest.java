@@ -38,8 +38,9 @@ class BenchArgumentsTest {
                 bad("--mode xdp", "--mode xdp", "drv or skb"),
                 bad("--wait spin", "--wait spin", "busy or poll"),
                 bad("--quick --seconds 3", "--quick sets its own timing"),
-                bad("--xskref /tmp", "--xskref /tmp", "only with --compare-c"),
-                bad("--compare-c --xskref /nonexistent/xskref", "--xskref /nonexistent/xskref", "no xskbench.c"),
+                bad("--c-dir /tmp", "--c-dir /tmp", "only with --compare-c"),
+                bad("--compare-c --c-dir /nonexistent/cbench", "--c-dir /nonexistent/cbench", "not the C side's sources",
+                        "no Makefile"),
                 bad("--bogus", "Unknown option", "--bogus"));
     }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,25 +80,51 @@ class BenchCommandTest {
     }
 
     /**
-     * With the C reference's sources beside this repository (../shared/xskref, not part of it) and
-     * their build tools (.ci/run installs them when the sources are there): C runs beside ours.
-     * Without the sources or the tools the test is skipped, saying which is missing.
+     * The C side (cbench/ of this repository) built by the bench and run beside ours. .ci/run installs
+     * its build tools; elsewhere the test is skipped without them, naming what is missing.
      */
     @Test
     @Privileged(tools = {"ip", "ethtool", Tools.PYTHON})
-    void compareCRunsTheReferenceOnTheRowsItSupports() throws Exception {
-        Path sources = Path.of(System.getProperty("user.dir")).resolve("../../shared/xskref").normalize();
-        assumeTrue(Files.isRegularFile(sources.resolve("xskbench.c")), "no C reference sources at " + sources);
-        for (String tool : List.of("make", "gcc", "clang")) assumeTrue(Tools.available(tool), tool + " is not installed");
-        assumeTrue(Files.exists(Path.of("/usr/include/xdp/xsk.h")), "libxdp-dev is not installed");
-        assumeTrue(Files.exists(Path.of("/usr/include/bpf/libbpf.h")), "libbpf-dev is not installed");
-        Cli.Run r = Cli.run("bench", "--quick", "--json", "--compare-c", "--xskref", sources.toString(), "--rows", "3,5,6");
+    void compareCBuildsTheCSideAndRunsItOnTheRowsItSupports() throws Exception {
+        List<CToolchain.Need> missing = CToolchain.missing();
+        if (!"1".equals(System.getenv("XDPPACKET_REQUIRE_PRIVILEGED"))) assumeTrue(missing.isEmpty(), () -> CToolchain.message(missing));
+        Cli.Run r = Cli.run("bench", "--quick", "--json", "--compare-c", "--rows", "3,5,6");
         assertEquals(CliErrors.OK, r.exitCode(), r::toString);
         Map<Integer, String[]> rows = readJson(r.out());
         assertEquals("True", rows.get(3)[9], "C ran row 3: " + r);
         assertTrue(Double.parseDouble(rows.get(3)[10]) > 0, "a ratio for row 3: " + r);
         assertEquals("True", rows.get(5)[9], "C ran row 5: " + r);
+        assertTrue(Double.parseDouble(rows.get(5)[10]) > 0, "a ratio for row 5: " + r);
         assertEquals("False", rows.get(6)[9], "C has no row 6: " + r);
+    }
+
+    /**
+     * Without clang (a PATH that has make and gcc but not clang), in a process of its own: exit code 3
+     * and one line naming clang and its package, before anything is made.
+     */
+    @Test
+    @Privileged(tools = {"make", "gcc"})
+    void compareCWithoutClangNamesItAndItsPackage() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        for (String tool : List.of("make", "gcc")) {
+            Path wrapper = bin.resolve(tool);
+            Files.writeString(wrapper, "#!/bin/sh\nexec " + Tools.run("sh", "-c", "command -v " + tool).stdout().trim() + " \"$@\"\n");
+            Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        ProcessBuilder pb = new ProcessBuilder(Jvm.command(Jvm.classPath(), "bench", "--quick", "--compare-c", "--rows", "3"));
+        pb.environment().put("PATH", bin.toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the bench ended");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(CliErrors.UNAVAILABLE, p.exitValue(), out + err);
+        assertEquals("", out);
+        assertEquals(1, err.lines().count(), err);
+        // Only clang among the commands (the headers are this machine's: CI has them, see CToolchainTest for the rest).
+        assertTrue(err.startsWith("xdppacket bench: --compare-c: building the C side needs make, gcc, clang, libxdp-dev and "
+                + "libbpf-dev; missing: clang"), err);
+        assertTrue(err.matches("(?s).*missing: clang[;,].*install with: apt-get install clang\\b.*"), err);
     }
 
     /** Ctrl-C in the middle of a row: exit code 130, and the namespaces (with their veths and programs) are gone. */
