@@ -14,7 +14,7 @@ public final class TestBatches {
     public static void fill(PacketBatch batch, MemorySegment memory, long stride, int[] lengths, int n, long timestampNanos) {
         for (int i = 0; i < n; i++) {
             Packet p = batch.packets[i];
-            p.point(memory, i * stride, lengths[i]);
+            p.point(memory, i * stride, lengths[i], null);
             p.info().set(timestampNanos, lengths[i], lengths[i], 1, 0);
         }
         batch.size = n;

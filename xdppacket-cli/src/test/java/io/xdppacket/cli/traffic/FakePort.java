@@ -110,6 +110,16 @@ public final class FakePort implements XdpPort {
     }
 
     @Override
+    public boolean isMultiBuffer() {
+        return false;
+    }
+
+    @Override
+    public int forwardPackets(PacketBatch batch) {
+        throw new UnsupportedOperationException("FakePort does not forward");
+    }
+
+    @Override
     public boolean isZeroCopy() {
         return false;
     }

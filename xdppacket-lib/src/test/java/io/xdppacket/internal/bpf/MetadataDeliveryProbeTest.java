@@ -54,11 +54,11 @@ class MetadataDeliveryProbeTest {
                 Umem umem = Umem.allocate(arena, FRAMES, FRAME_SIZE);
                 umem.memory().fill(POISON);
                 try (NetNs ns = NetNs.enter(veth.nsB())) {
-                    sock = XskSocket.create(arena, veth.ifB() + " queue 0", umem, FRAMES, FillRing.sizeFor(FRAMES));
+                    sock = XskSocket.create(arena, veth.ifB() + " queue 0", umem, FRAMES, FillRing.sizeFor(FRAMES), true);
                 }
                 FillRing fill = sock.fill();
-                int start = fill.reservedStart();
-                assertEquals(FRAMES, fill.reserve(FRAMES));
+                assertEquals(FRAMES, fill.free(FRAMES));
+                int start = fill.reserve(FRAMES);
                 for (int i = 0; i < FRAMES; i++) fill.setAddress(start + i, umem.frameAddress(i));
                 fill.submit();
                 try (NetNs ns = NetNs.enter(veth.nsB())) {
@@ -79,8 +79,8 @@ class MetadataDeliveryProbeTest {
                 List<String> seen = new ArrayList<>();
                 long deadline = System.nanoTime() + 5_000_000_000L;
                 while (stamps.size() < FRAMES && System.nanoTime() < deadline) {
-                    int first = rx.consumedStart();
-                    int n = rx.peek(FRAMES);
+                    int n = rx.available(FRAMES);
+                    int first = rx.peek(n);
                     for (int i = 0; i < n; i++) {
                         long addr = rx.address(first + i);
                         long stamp = umem.memory().get(ValueLayout.JAVA_LONG_UNALIGNED, addr - RedirectProgram.META_TIMESTAMP_BYTES);
@@ -105,7 +105,7 @@ class MetadataDeliveryProbeTest {
                 if (prog != null) prog.close();
                 if (map != null) map.close();
                 arena.close();
-                if (sock != null) sock.closeFd();
+                if (sock != null) closeFd(sock.fd());
             }
         }
     }
@@ -117,5 +117,11 @@ class MetadataDeliveryProbeTest {
                 "from scapy.all import Ether, Raw, sendp\n"
                         + "sendp([Ether(dst='" + mac + "', type=0x88b5)/Raw(bytes([i]) * 60) for i in range(" + count + ")], iface='"
                         + veth.ifA() + "', verbose=False)");
+    }
+
+    private static void closeFd(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            io.xdppacket.internal.sys.Libc.close(io.xdppacket.internal.sys.Libc.allocateErrno(a), fd);
+        }
     }
 }
