@@ -72,24 +72,34 @@ final class QueueSocket {
         try {
             umem = sharedUmem != null ? sharedUmem : XdpUmem.createPrivate(2 * n, options.frameSize());
             int fs = umem.frameSize();
-            boolean multiBuffer = multiBuffer(options, ifindex);
+            boolean wanted = multiBuffer(options, ifindex);
+            boolean multiBuffer;
             XskSocket xsk;
             Receiver receiver;
             QueueContext ctx;
             long txFirst;
             synchronized (umem.bindLock()) {  // no socket of the UMEM closes its fd while we bind through it
+                int shareFd = umem.shareFd();
+                // A socket that shares a UMEM takes its flags from it (the kernel refuses any of its own):
+                // need_wakeup, and multi-buffer as the first socket on the UMEM was bound.
+                multiBuffer = shareFd < 0 ? wanted : umem.multiBuffer();
+                if (shareFd >= 0 && multiBuffer != wanted && options.multiBuffer() != MultiBuffer.AUTO || wanted && !multiBuffer) {
+                    throw new IllegalArgumentException("multiBuffer: " + ifname + " queue " + queue + " needs it " + (wanted ? "on" : "off")
+                            + ", but the sockets already on this UMEM have it " + (multiBuffer ? "on" : "off")
+                            + "; sockets sharing a UMEM share its multi-buffer setting (the kernel's rule)");
+                }
                 txFirst = (long) umem.take(2 * n) * fs;
                 tookFrames = true;
-                int shareFd = umem.shareFd();
                 xsk = XskSocket.create(res.arena(), ifname + " queue " + queue, umem.mapping(), options.ringSize(),
                         FillRing.sizeFor(n), shareFd < 0);
                 res.adopt(xsk.fd());
                 ctx = new QueueContext(res, xsk.fd(), new SocketKicks(res.arena(), xsk.fd()), umem, options, multiBuffer, ifindex, queue);
                 // RX frames go on the FILL ring (in the constructor) before bind, so the first frames never find it empty.
                 receiver = new Receiver(ctx, xsk.rx(), xsk.fill(), txFirst + (long) n * fs, n);
-                int flags = IfXdp.XDP_USE_NEED_WAKEUP | (multiBuffer ? IfXdp.XDP_USE_SG : 0) | (shareFd >= 0 ? IfXdp.XDP_SHARED_UMEM : 0);
+                int flags = shareFd >= 0 ? IfXdp.XDP_SHARED_UMEM
+                        : IfXdp.XDP_USE_NEED_WAKEUP | (multiBuffer ? IfXdp.XDP_USE_SG : 0);
                 xsk.bind(ifindex, ifname, queue, flags, shareFd);
-                umem.bound(xsk.fd());
+                umem.bound(xsk.fd(), multiBuffer);
                 boundFd = xsk.fd();
             }
             umem.addRegion(txFirst + (long) n * fs, txFirst + 2L * n * fs, receiver);

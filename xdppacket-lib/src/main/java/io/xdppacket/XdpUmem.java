@@ -59,6 +59,7 @@ public final class XdpUmem implements AutoCloseable {
     // Guarded by lock.
     private int nextFrame;
     private final List<Integer> boundFds = new ArrayList<>();
+    private boolean multiBuffer;
     private int sockets;
     private boolean closed;
     private boolean freed;
@@ -168,9 +169,15 @@ public final class XdpUmem implements AutoCloseable {
         return boundFds.isEmpty() ? -1 : boundFds.getFirst();
     }
 
-    /** Records that {@code fd} is bound on this UMEM; caller holds the lock. */
-    void bound(int fd) {
+    /** Records that {@code fd} is bound on this UMEM, with multi-buffer frames or not; caller holds the lock. */
+    void bound(int fd, boolean multiBuffer) {
+        if (boundFds.isEmpty()) this.multiBuffer = multiBuffer;
         boundFds.add(fd);
+    }
+
+    /** Whether the sockets bound on this UMEM use multi-buffer frames (the first one decided); caller holds the lock. */
+    boolean multiBuffer() {
+        return multiBuffer;
     }
 
     /** Adds a socket's receive frames, so that transmit sides can send forwarded frames home. */

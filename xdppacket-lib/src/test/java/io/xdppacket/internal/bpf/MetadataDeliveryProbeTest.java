@@ -57,7 +57,7 @@ class MetadataDeliveryProbeTest {
                     sock = XskSocket.create(arena, veth.ifB() + " queue 0", umem, FRAMES, FillRing.sizeFor(FRAMES), true);
                 }
                 FillRing fill = sock.fill();
-                assertEquals(FRAMES, fill.free(FRAMES));
+                assertTrue(fill.free(FRAMES) >= FRAMES);
                 int start = fill.reserve(FRAMES);
                 for (int i = 0; i < FRAMES; i++) fill.setAddress(start + i, umem.frameAddress(i));
                 fill.submit();
