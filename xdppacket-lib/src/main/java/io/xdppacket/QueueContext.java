@@ -14,11 +14,12 @@ import io.xdppacket.internal.xsk.XskKicks;
  * @param options   the socket's options (I/O mode, timeouts, receive or send-only, multi-buffer)
  * @param multiBuffer whether frames may span several UMEM frames ({@code XDP_USE_SG}): what the
  *                  options asked for, resolved against the interface's MTU
+ * @param arrivalStamps whether the XDP program stamps each frame's arrival in its metadata ({@link TimestampSource#ARRIVAL})
  * @param ifindex   the interface, for {@link PacketInfo}
  * @param queue     the queue, for {@link PacketInfo}
  */
 record QueueContext(SocketResources resources, int fd, XskKicks kicks, XdpUmem umem,
-                    XdpOptions options, boolean multiBuffer, int ifindex, int queue) {
+                    XdpOptions options, boolean multiBuffer, boolean arrivalStamps, int ifindex, int queue) {
 
     String name() {
         return resources.name();

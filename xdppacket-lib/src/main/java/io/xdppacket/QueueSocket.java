@@ -26,8 +26,11 @@ final class QueueSocket {
     private final boolean zeroCopy;
     private final int txBudget;
     private final Redirect program;
+    /** The pinned map of someone else's program this socket joined, or null. */
+    private final XskMap joinedMap;
     private final XdpUmem umem;
     private final boolean multiBuffer;
+    private final boolean arrivalStamps;
     private final int ifindex;
     private final int queue;
     private final MemorySegment statsBuf, statsLen, statsErrno;
@@ -36,7 +39,8 @@ final class QueueSocket {
     private static final int ETHERNET_OVERHEAD = 14 + 2 * 4;
 
     private QueueSocket(SocketResources resources, XskSocket xsk, XdpUmem umem, Receiver receiver, Transmitter transmitter,
-                        boolean zeroCopy, boolean multiBuffer, int txBudget, Redirect program, int ifindex, int queue) {
+                        boolean zeroCopy, boolean multiBuffer, int txBudget, Redirect program, XskMap joinedMap, int ifindex,
+                        int queue) {
         this.resources = resources;
         this.xsk = xsk;
         this.receiver = receiver;
@@ -44,8 +48,10 @@ final class QueueSocket {
         this.zeroCopy = zeroCopy;
         this.txBudget = txBudget;
         this.program = program;
+        this.joinedMap = joinedMap;
         this.umem = umem;
         this.multiBuffer = multiBuffer;
+        this.arrivalStamps = receiver.arrivalStamps();
         this.ifindex = ifindex;
         this.queue = queue;
         this.statsBuf = resources.arena().allocate(IfXdp.XDP_STATISTICS_LAYOUT);
@@ -69,6 +75,7 @@ final class QueueSocket {
         boolean tookFrames = false;
         int boundFd = -1;
         Redirect program = null;
+        XskMap external = null;
         try {
             umem = sharedUmem != null ? sharedUmem : XdpUmem.createPrivate(2 * n, options.frameSize());
             int fs = umem.frameSize();
@@ -93,7 +100,9 @@ final class QueueSocket {
                 xsk = XskSocket.create(res.arena(), ifname + " queue " + queue, umem.mapping(), options.ringSize(),
                         FillRing.sizeFor(n), shareFd < 0);
                 res.adopt(xsk.fd());
-                ctx = new QueueContext(res, xsk.fd(), new SocketKicks(res.arena(), xsk.fd()), umem, options, multiBuffer, ifindex, queue);
+                boolean stamped = options.receive() && options.externalXskMap() == null;
+                ctx = new QueueContext(res, xsk.fd(), new SocketKicks(res.arena(), xsk.fd()), umem, options, multiBuffer, stamped,
+                        ifindex, queue);
                 // RX frames go on the FILL ring (in the constructor) before bind, so the first frames never find it empty.
                 receiver = new Receiver(ctx, xsk.rx(), xsk.fill(), txFirst + (long) n * fs, n);
                 int flags = shareFd >= 0 ? IfXdp.XDP_SHARED_UMEM
@@ -106,10 +115,15 @@ final class QueueSocket {
             boolean zeroCopy = xsk.zeroCopy();
             int txBudget = applyTxBudget(xsk, options);
             Transmitter transmitter = new Transmitter(ctx, xsk.tx(), xsk.completion(), txFirst, n, !zeroCopy);
+            XskMap joined = null;
             if (!options.receive()) {
                 // Send-only: no program, the interface's traffic stays with the kernel stack.
             } else if (sharedMap != null) {
                 sharedMap.put(queue, xsk.fd());
+            } else if (options.externalXskMap() != null) {
+                external = XskMap.openPinned(options.externalXskMap());
+                external.put(queue, xsk.fd());
+                joined = external;
             } else {
                 XskMap map = XskMap.create(queue + 1);
                 try {
@@ -118,11 +132,13 @@ final class QueueSocket {
                     map.close();
                     throw e;
                 }
-                program = Redirect.attach(map, ifindex, options.xdpMode(), multiBuffer);
+                program = Redirect.attach(map, ifindex, options, multiBuffer);
             }
-            return new QueueSocket(res, xsk, umem, receiver, transmitter, zeroCopy, multiBuffer, txBudget, program, ifindex, queue);
+            return new QueueSocket(res, xsk, umem, receiver, transmitter, zeroCopy, multiBuffer, txBudget, program, joined,
+                    ifindex, queue);
         } catch (XdpException | RuntimeException | Error e) {
             if (program != null) program.close();
+            if (external != null) external.close();
             if (boundFd >= 0) umem.unbound(boundFd);
             res.markClosed();
             res.release();
@@ -165,7 +181,10 @@ final class QueueSocket {
     /** Our counters and the kernel's {@code XDP_STATISTICS}; the caller keeps close from freeing the arena meanwhile. */
     XdpStats snapshot() throws XdpException {
         xsk.readStatistics(statsErrno, statsBuf, statsLen);
-        return counters(true);
+        XdpStats s = counters(true);
+        if (program == null) return s;
+        var counts = program.counts();
+        return s.plus(XdpStats.builder().filterMatched(counts.matched()).filterPassed(counts.passed()).build());
     }
 
     /** For close: {@link #snapshot()}, or ours alone if the kernel would not say (interface gone). Never throws. */
@@ -195,9 +214,22 @@ final class QueueSocket {
         return b.build();
     }
 
-    /** Detaches and unloads this socket's own program, if it has one. Never throws. */
+    /** Detaches and unloads this socket's own program, if it has one, or leaves the map it joined. Never throws. */
     void detach() {
         if (program != null) program.close();
+        if (joinedMap != null) {
+            try {
+                joinedMap.remove(queue);
+            } catch (XdpException e) {
+                // The kernel drops the entry with the socket anyway.
+            }
+            joinedMap.close();
+        }
+    }
+
+    /** The socket's own program, or null (send-only, a set's member, or joined to a map of someone else's). */
+    Redirect program() {
+        return program;
     }
 
     /**
@@ -215,6 +247,7 @@ final class QueueSocket {
     Transmitter transmitter() { return transmitter; }
     boolean zeroCopy() { return zeroCopy; }
     boolean multiBuffer() { return multiBuffer; }
+    TimestampSource timestampSource() { return arrivalStamps ? TimestampSource.ARRIVAL : TimestampSource.READ; }
     XdpUmem umem() { return umem; }
     int txBudget() { return txBudget; }
     int ifindex() { return ifindex; }

@@ -10,6 +10,7 @@ import io.xdppacket.internal.xsk.RxRing;
 import io.xdppacket.internal.xsk.XskKicks;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -42,6 +43,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class Receiver {
     /** Frames gathered before one FILL submission. */
     static final int REFILL_BATCH = 16;
+    /** The program's arrival stamp: a native-order u64 in the metadata, right in front of the frame's first byte. */
+    private static final ValueLayout.OfLong STAMP = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final RxRing rx;
     private final FillRing fill;
@@ -72,6 +75,10 @@ final class Receiver {
     private final int queue;
     /** False for a send-only socket: every read is refused, before it could wait for ever. */
     private final boolean receiving;
+    /** Whether the XDP program stamps each frame's arrival in the 8 bytes of metadata in front of it. */
+    private final boolean arrivalStamps;
+    /** {@code CLOCK_REALTIME − CLOCK_TAI} as last read: turns the program's TAI stamps into wall-clock time. */
+    private long taiToWall;
 
     // Counters: written by the reading thread only.
     long packets, bytes, polls, wakeups, invalid;
@@ -93,6 +100,7 @@ final class Receiver {
         this.rxFrames = rxFrames;
         this.recycle = new long[rxFrames];
         this.receiving = ctx.options().receive();
+        this.arrivalStamps = ctx.arrivalStamps();
         this.ifindex = ctx.ifindex();
         this.queue = ctx.queue();
         this.guard = resources.newGuard("two threads read from " + resources.name() + " at once: a socket has one reading thread at a time"
@@ -116,6 +124,10 @@ final class Receiver {
 
     XdpUmem umem() {
         return umem;
+    }
+
+    boolean arrivalStamps() {
+        return arrivalStamps;
     }
 
     /** Frames free here, not yet on FILL (for tests and frame accounting). */
@@ -408,7 +420,7 @@ final class Receiver {
         int len = rx.length(start);
         view.point(memory, addr, len, this);
         for (int i = 1; i < count; i++) view.addSegment(rx.address(start + i), rx.length(start + i));
-        view.info().set(seenAt, view.length(), view.length(), ifindex, queue);
+        view.info().set(arrivalStamps ? arrivalTime(addr) : seenAt, view.length(), view.length(), ifindex, queue);
         packets++;
         bytes += view.length();
         return count;
@@ -498,7 +510,11 @@ final class Receiver {
         int n = Math.min(recycleCount, fill.free(recycleCount));
         if (n == 0) return;
         int start = fill.reserve(n);
-        for (int i = 0; i < n; i++) fill.setAddress(start + i, recycle[--recycleCount]);
+        for (int i = 0; i < n; i++) {
+            long frame = recycle[--recycleCount];
+            if (arrivalStamps) memory.set(STAMP, frame + XdpOptions.HEADROOM - STAMP.byteSize(), 0L);
+            fill.setAddress(start + i, frame);
+        }
         fill.submit();
     }
 
@@ -519,7 +535,24 @@ final class Receiver {
 
     private long wallClockNanos() {
         Libc.clockGettime(Libc.CLOCK_REALTIME, clock);
-        return clock.getAtIndex(JAVA_LONG, 0) * 1_000_000_000L + clock.getAtIndex(JAVA_LONG, 1);
+        long wall = clock.getAtIndex(JAVA_LONG, 0) * 1_000_000_000L + clock.getAtIndex(JAVA_LONG, 1);
+        if (arrivalStamps) {
+            // Once per ring refresh, so that a step of the wall clock shows within a batch's time.
+            Libc.clockGettime(Libc.CLOCK_TAI, clock);
+            taiToWall = wall - (clock.getAtIndex(JAVA_LONG, 0) * 1_000_000_000L + clock.getAtIndex(JAVA_LONG, 1));
+        }
+        return wall;
+    }
+
+    /**
+     * The wall-clock time the program stamped on the frame at {@code addr} as it arrived (TAI, in the
+     * metadata just in front of it), or the read's time if it carries no stamp: {@link #refill} zeroes
+     * the stamp of every frame it gives the kernel, so a stale one from the frame's last use never
+     * shows.
+     */
+    private long arrivalTime(long addr) {
+        long stamp = memory.get(STAMP, addr - STAMP.byteSize());
+        return stamp != 0 ? stamp + taiToWall : seenAt;
     }
 
     /** This socket's own waits. */

@@ -1,15 +1,20 @@
 package io.xdppacket;
 
-/** Where the XDP program runs (the seed's {@code OptXDPMode}). */
+/** Where the XDP program that feeds the sockets runs. */
 public enum XdpMode {
     /**
-     * Native XDP, inside the driver ({@code XDP_FLAGS_DRV_MODE}, the seed's {@code XDP_MODE_DRV}).
-     * The default. Needs driver support; veth has it (MTU up to about 3.5 kB without multi-buffer).
+     * Native where the driver has it, generic otherwise: the default. The socket says which it got
+     * ({@link XdpPort#mode()}) and why ({@link XdpPort#modeReason()}).
+     */
+    AUTO,
+    /**
+     * Native XDP, inside the driver ({@code XDP_FLAGS_DRV_MODE}). Needs driver support; veth has it.
+     * Strict: opening fails where the driver cannot.
      */
     DRV,
     /**
-     * Generic XDP, after the driver built an skb ({@code XDP_FLAGS_SKB_MODE}, {@code XDP_MODE_SKB}).
-     * Works on every interface; slower on real NICs.
+     * Generic XDP, after the driver built an skb ({@code XDP_FLAGS_SKB_MODE}). Works on every
+     * interface; slower on real NICs. Strict.
      */
     SKB
 }

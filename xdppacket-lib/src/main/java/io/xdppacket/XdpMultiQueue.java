@@ -63,13 +63,15 @@ public final class XdpMultiQueue implements XdpPort {
     private final SocketResources resources;
     private final XdpSocket[] members;
     private final List<XdpSocket> sockets;
-    /** The XSKMAP, program and attachment that feed every socket; null for a send-only set. */
+    /** The XSKMAP, program and attachment that feed every socket; null for a send-only set, or one that joined a map. */
     private final Redirect redirect;
+    /** The pinned map of someone else's program the sockets joined ({@code externalXskMap}), or null. */
+    private final XskMap joinedMap;
     private final MultiQueueReader reader;
     private final MultiQueueWriter writer;
 
     private XdpMultiQueue(String ifname, int ifindex, XdpOptions options, SocketResources resources, XdpSocket[] members,
-                          Redirect redirect) {
+                          Redirect redirect, XskMap joinedMap) {
         this.ifname = ifname;
         this.ifindex = ifindex;
         this.options = options;
@@ -77,6 +79,8 @@ public final class XdpMultiQueue implements XdpPort {
         this.members = members;
         this.sockets = List.of(members);
         this.redirect = redirect;
+        this.joinedMap = joinedMap;
+        if (redirect != null) for (XdpSocket s : members) s.fedBy(redirect.mode(), redirect.modeReason());
         Receiver[] receivers = new Receiver[members.length];
         int[] fds = new int[members.length];
         for (int q = 0; q < members.length; q++) {
@@ -148,15 +152,15 @@ public final class XdpMultiQueue implements XdpPort {
         XskMap map = null;
         Redirect redirect = null;
         try {
-            if (options.receive()) map = XskMap.create(n);
+            if (options.receive()) map = options.externalXskMap() != null ? XskMap.openPinned(options.externalXskMap()) : XskMap.create(n);
             for (int q = 0; q < n; q++) members[q] = XdpSocket.openQueue(ifname, ifindex, q, options, map, umem);
             // Attach last: until now no frame was redirected, so a failure above lost nothing.
-            if (map != null) {
+            if (map != null && options.externalXskMap() == null) {
                 XskMap m = map;
                 map = null;  // Redirect owns it now, also on failure
-                redirect = Redirect.attach(m, ifindex, options.xdpMode(), members[0].isMultiBuffer());
+                redirect = Redirect.attach(m, ifindex, options, members[0].isMultiBuffer());
             }
-            return new XdpMultiQueue(ifname, ifindex, options, res, members, redirect);
+            return new XdpMultiQueue(ifname, ifindex, options, res, members, redirect, map);
         } catch (XdpException | RuntimeException | Error e) {
             if (redirect != null) redirect.close();
             for (int q = n - 1; q >= 0; q--) {
@@ -356,7 +360,9 @@ public final class XdpMultiQueue implements XdpPort {
         resources.ensureOpen();
         XdpStats[] perQueue = new XdpStats[members.length];
         for (int q = 0; q < members.length; q++) perQueue[q] = members[q].statsOrFinal();
-        return new XdpMultiQueueStats(List.of(perQueue));
+        if (redirect == null) return new XdpMultiQueueStats(List.of(perQueue));
+        var counts = redirect.counts();
+        return new XdpMultiQueueStats(List.of(perQueue), counts.matched(), counts.passed());
     }
 
     @Override public int queueCount() { return members.length; }
@@ -366,6 +372,9 @@ public final class XdpMultiQueue implements XdpPort {
     @Override public int maxFrameLength() { return members[0].maxFrameLength(); }
     @Override public boolean isMultiBuffer() { return members[0].isMultiBuffer(); }
     @Override public boolean isZeroCopy() { return members[0].isZeroCopy(); }
+    @Override public XdpMode mode() { return members[0].mode(); }
+    @Override public String modeReason() { return members[0].modeReason(); }
+    @Override public TimestampSource timestampSource() { return members[0].timestampSource(); }
     @Override public boolean isClosed() { return resources.isClosed(); }
 
     @Override
@@ -386,7 +395,20 @@ public final class XdpMultiQueue implements XdpPort {
         resources.awaitIdle(reader.guard());
         resources.awaitIdle(writer.guard());
         if (redirect != null) redirect.close();
+        if (joinedMap != null) leave(joinedMap);
         for (XdpSocket s : members) s.close();
         resources.release();
+    }
+
+    /** Takes every socket out of a map of someone else's program, then lets go of the map. */
+    private void leave(XskMap map) {
+        for (int q = 0; q < members.length; q++) {
+            try {
+                map.remove(q);
+            } catch (XdpException e) {
+                // The kernel drops the entry with the socket anyway.
+            }
+        }
+        map.close();
     }
 }

@@ -13,24 +13,43 @@ import java.util.List;
  * {@code rxPolls} counts queue-waits, not {@code ppoll} calls.
  *
  * @param perQueue the counters of queue {@code q} at index {@code q}
+ * @param filterMatched frames the set's XDP filter matched (0 without a filter)
+ * @param filterPassed frames the set's filter passed on to the kernel's stack
  */
-public record XdpMultiQueueStats(List<XdpStats> perQueue) {
+public record XdpMultiQueueStats(List<XdpStats> perQueue, long filterMatched, long filterPassed) {
 
-    /** @throws IllegalArgumentException if there is no queue */
+    /**
+     * Copies the list.
+     *
+     * @throws IllegalArgumentException if there is no queue
+     */
     public XdpMultiQueueStats {
         perQueue = List.copyOf(perQueue);
         if (perQueue.isEmpty()) throw new IllegalArgumentException("no queue");
     }
 
-    /** The counters of queue {@code queue}. */
+    /**
+     * Counters without a set-wide filter count (a single socket's, whose filter counts are its own).
+     *
+     * @param perQueue the counters of queue {@code q} at index {@code q}
+     */
+    public XdpMultiQueueStats(List<XdpStats> perQueue) {
+        this(perQueue, 0, 0);
+    }
+
+    /**
+     * @param queue the queue
+     * @return the counters of queue {@code queue}
+     */
     public XdpStats queue(int queue) {
         return perQueue.get(queue);
     }
 
-    /** The field-by-field sum over all queues. */
+    /** @return the field-by-field sum over all queues, with the set's filter counts */
     public XdpStats total() {
         XdpStats sum = XdpStats.ZERO;
         for (XdpStats s : perQueue) sum = sum.plus(s);
-        return sum;
+        if (filterMatched == 0 && filterPassed == 0) return sum;
+        return sum.plus(XdpStats.builder().filterMatched(filterMatched).filterPassed(filterPassed).build());
     }
 }

@@ -1,7 +1,9 @@
 package io.xdppacket;
 
+import io.xdppacket.internal.filter.XdpFilter;
 import io.xdppacket.internal.sys.NetNs;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -87,6 +89,10 @@ public final class XdpOptions {
     private final boolean receive;
     private final Duration busyPoll;
     private final MultiBuffer multiBuffer;
+    private final String filter;
+    private final String filterBytecode;
+    private final Path pinXskMap;
+    private final Path externalXskMap;
 
     private XdpOptions(Builder b) {
         this.numFrames = b.numFrames;
@@ -101,6 +107,10 @@ public final class XdpOptions {
         this.receive = b.receive;
         this.busyPoll = b.busyPoll;
         this.multiBuffer = b.multiBuffer;
+        this.filter = b.filter;
+        this.filterBytecode = b.filterBytecode;
+        this.pinXskMap = b.pinXskMap;
+        this.externalXskMap = b.externalXskMap;
     }
 
     /** The seed's defaults: 1024 frames, rings of 1024, DRV, 1 queue, 100 µs, BLOCK; 2048-byte frames. */
@@ -127,6 +137,10 @@ public final class XdpOptions {
         b.receive = receive;
         b.busyPoll = busyPoll;
         b.multiBuffer = multiBuffer;
+        b.filter = filter;
+        b.filterBytecode = filterBytecode;
+        b.pinXskMap = pinXskMap;
+        b.externalXskMap = externalXskMap;
         return b;
     }
 
@@ -156,13 +170,40 @@ public final class XdpOptions {
      * @return AUTO (the default), ON or OFF
      */
     public MultiBuffer multiBuffer() { return multiBuffer; }
+    /**
+     * The filter the XDP program applies, as a pcap-filter expression ({@code man pcap-filter}).
+     *
+     * @return the expression, or {@code null} for none (every frame of the queue goes to the socket)
+     */
+    public String filter() { return filter; }
+    /**
+     * The filter as classic BPF in the text {@code tcpdump -ddd} prints, for hosts without libpcap.
+     *
+     * @return the text, or {@code null} for none
+     */
+    public String filterBytecode() { return filterBytecode; }
+    /**
+     * Where in bpffs the XSKMAP of the socket's program is pinned while the socket is open.
+     *
+     * @return the path, or {@code null} for not pinned
+     */
+    public Path pinXskMap() { return pinXskMap; }
+    /**
+     * The pinned XSKMAP of a program of someone else's that the sockets join (no program of ours is attached).
+     *
+     * @return the path, or {@code null} for our own program
+     */
+    public Path externalXskMap() { return externalXskMap; }
 
     @Override
     public String toString() {
         return "XdpOptions{numFrames=" + numFrames + ", ringSize=" + ringSize + ", xdpMode=" + xdpMode
                 + ", queueCount=" + queueCount + ", pollTimeout=" + pollTimeout + ", ioMode=" + ioMode
                 + ", frameSize=" + frameSize + (networkNamespace == null ? "" : ", networkNamespace=" + networkNamespace)
-                + ", txBudget=" + (txBudget == 0 ? "auto" : txBudget) + ", busyPoll=" + busyPoll + ", multiBuffer=" + multiBuffer + (receive ? "" : ", send-only") + "}";
+                + ", txBudget=" + (txBudget == 0 ? "auto" : txBudget) + ", busyPoll=" + busyPoll + ", multiBuffer=" + multiBuffer + (receive ? "" : ", send-only")
+                + (filter == null ? "" : ", filter='" + filter + "'") + (filterBytecode == null ? "" : ", filterBytecode")
+                + (pinXskMap == null ? "" : ", pinXskMap=" + pinXskMap) + (externalXskMap == null ? "" : ", externalXskMap=" + externalXskMap)
+                + "}";
     }
 
     @Override
@@ -170,20 +211,22 @@ public final class XdpOptions {
         return o instanceof XdpOptions x && numFrames == x.numFrames && ringSize == x.ringSize && xdpMode == x.xdpMode
                 && queueCount == x.queueCount && pollTimeout.equals(x.pollTimeout) && ioMode == x.ioMode
                 && frameSize == x.frameSize && Objects.equals(networkNamespace, x.networkNamespace) && txBudget == x.txBudget && receive == x.receive
-                && busyPoll.equals(x.busyPoll) && multiBuffer == x.multiBuffer;
+                && busyPoll.equals(x.busyPoll) && multiBuffer == x.multiBuffer && Objects.equals(filter, x.filter)
+                && Objects.equals(filterBytecode, x.filterBytecode) && Objects.equals(pinXskMap, x.pinXskMap)
+                && Objects.equals(externalXskMap, x.externalXskMap);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(numFrames, ringSize, xdpMode, queueCount, pollTimeout, ioMode, frameSize, networkNamespace, txBudget, receive, busyPoll,
-                multiBuffer);
+                multiBuffer, filter, filterBytecode, pinXskMap, externalXskMap);
     }
 
     /** Collects options; {@link #build()} checks them all and names the first one that breaks a rule. */
     public static final class Builder {
         private int numFrames = DEFAULT_NUM_FRAMES;
         private int ringSize = DEFAULT_RING_SIZE;
-        private XdpMode xdpMode = XdpMode.DRV;
+        private XdpMode xdpMode = XdpMode.AUTO;
         private int queueCount = 1;
         private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
         private IoMode ioMode = IoMode.BLOCK;
@@ -193,6 +236,10 @@ public final class XdpOptions {
         private boolean receive = true;
         private Duration busyPoll = DEFAULT_BUSY_POLL;
         private MultiBuffer multiBuffer = MultiBuffer.AUTO;
+        private String filter;
+        private String filterBytecode;
+        private Path pinXskMap;
+        private Path externalXskMap;
 
         private Builder() {}
 
@@ -228,6 +275,49 @@ public final class XdpOptions {
          */
         public Builder multiBuffer(MultiBuffer multiBuffer) { this.multiBuffer = multiBuffer; return this; }
 
+        /**
+         * Takes only the frames that match a pcap-filter expression, tcpdump's syntax
+         * ({@code man pcap-filter}): the XDP program runs the filter in the kernel on each frame as
+         * it is on the wire (VLAN tags included); frames that match go to the socket, every other
+         * frame goes on to the kernel's network stack untouched. Compiled with the system's libpcap
+         * (Debian: {@code libpcap0.8}) when the socket opens. With a filter the stats count the
+         * frames matched and passed.
+         *
+         * @param expression e.g. {@code "udp port 53"}; {@code null} for no filter
+         * @return this builder
+         */
+        public Builder filter(String expression) { this.filter = expression; return this; }
+
+        /**
+         * {@link #filter(String)} for a program compiled elsewhere: classic BPF in the text
+         * {@code tcpdump -ddd EXPRESSION} prints (a count, then one {@code code jt jf k} line per
+         * instruction). For hosts without libpcap.
+         *
+         * @param tcpdumpDdd the text; {@code null} for no filter
+         * @return this builder
+         */
+        public Builder filterBytecode(String tcpdumpDdd) { this.filterBytecode = tcpdumpDdd; return this; }
+
+        /**
+         * Pins the XSKMAP of the socket's XDP program at {@code path} in bpffs while the socket is
+         * open (bpffs is mounted at {@code /sys/fs/bpf} if it is not yet), for tools and programs of
+         * your own to see it. Unpinned on close.
+         *
+         * @param path e.g. {@code /sys/fs/bpf/xsks_map}; {@code null} for not pinned
+         * @return this builder
+         */
+        public Builder pinXskMap(Path path) { this.pinXskMap = path; return this; }
+
+        /**
+         * Attaches no program: the sockets join the XSKMAP pinned at {@code path} by a program of
+         * your own (loaded with {@code ip}, {@code bpftool} or libxdp), at key = queue id, and leave
+         * it on close. That program decides which frames reach the sockets.
+         *
+         * @param path the pinned {@code BPF_MAP_TYPE_XSKMAP}; {@code null} for our own program
+         * @return this builder
+         */
+        public Builder externalXskMap(Path path) { this.externalXskMap = path; return this; }
+
         /** @throws IllegalArgumentException naming the option, its value and the rule it breaks */
         public XdpOptions build() {
             if (Integer.bitCount(ringSize) != 1 || ringSize < MIN_RING_SIZE || ringSize > MAX_RING_SIZE) {
@@ -242,9 +332,27 @@ public final class XdpOptions {
                 throw bad("numFrames", numFrames, "must be at least ringSize (" + ringSize
                         + "), so that the RX frames can fill the RX ring and the TX frames can fill the TX ring");
             }
-            if (xdpMode == null) throw bad("xdpMode", null, "must be XdpMode.DRV or XdpMode.SKB");
+            if (xdpMode == null) throw bad("xdpMode", null, "must be XdpMode.AUTO, DRV or SKB");
             if (ioMode == null) throw bad("ioMode", null, "must be IoMode.BLOCK or IoMode.NONBLOCK");
             if (multiBuffer == null) throw bad("multiBuffer", null, "must be MultiBuffer.AUTO, ON or OFF");
+            if (filter != null && filterBytecode != null) {
+                throw bad("filter", "'" + filter + "'", "give a filter expression or filterBytecode, not both");
+            }
+            if (filter != null && filter.isBlank()) throw bad("filter", "''", "must be an expression; null for no filter");
+            if (filterBytecode != null) {
+                try {
+                    XdpFilter.parseDddText(filterBytecode);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("filterBytecode: " + e.getMessage(), e);
+                }
+            }
+            boolean ownProgram = externalXskMap == null;
+            if (!ownProgram && (filter != null || filterBytecode != null || pinXskMap != null)) {
+                throw bad("externalXskMap", externalXskMap, "attaches no program of ours, so filter and pinXskMap do not apply");
+            }
+            if (!receive && (filter != null || filterBytecode != null || pinXskMap != null || externalXskMap != null)) {
+                throw bad("receive", false, "a send-only socket attaches no program: filter, pinXskMap and externalXskMap do not apply");
+            }
             if (queueCount < 1) throw bad("queueCount", queueCount, "must be at least 1");
             if (pollTimeout == null || pollTimeout.compareTo(MIN_POLL_TIMEOUT) < 0 || pollTimeout.compareTo(MAX_POLL_TIMEOUT) > 0) {
                 throw bad("pollTimeout", pollTimeout, "must be between 1 µs and 1 hour");

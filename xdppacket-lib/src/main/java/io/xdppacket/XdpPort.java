@@ -173,6 +173,22 @@ public interface XdpPort extends AutoCloseable {
      */
     boolean isMultiBuffer();
 
+    /**
+     * @return where the XDP program feeding this port runs: {@link XdpMode#DRV} or {@link XdpMode#SKB}
+     *         for the library's program ({@link XdpMode#AUTO} resolved); for a port without one
+     *         (send-only, or joined to a program of your own) the mode the options asked for
+     */
+    XdpMode mode();
+
+    /**
+     * @return why {@link XdpMode#AUTO} ended in {@link #mode()} when it is not native, or {@code null}
+     *         when the mode is the one asked for
+     */
+    String modeReason();
+
+    /** @return where the frames' timestamps come from on this port */
+    TimestampSource timestampSource();
+
     /** @return whether the kernel moves frames without copying (driver zero-copy support); false on veth */
     boolean isZeroCopy();
 

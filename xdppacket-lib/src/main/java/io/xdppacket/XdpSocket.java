@@ -66,6 +66,9 @@ public final class XdpSocket implements XdpPort {
     private final XdpOptions options;
     private final Object statsLock = new Object();
     private volatile CloseListener listener;
+    /** The mode of the program that feeds this socket (its own, or its set's), and why AUTO chose it; set by the set for members. */
+    private volatile XdpMode mode;
+    private volatile String modeReason;
     /** The counters at close, for the set's stats; guarded by {@link #statsLock}. */
     private XdpStats finalStats;
 
@@ -76,6 +79,14 @@ public final class XdpSocket implements XdpPort {
         this.transmitter = queueSocket.transmitter();
         this.ifname = ifname;
         this.options = options;
+        Redirect program = queueSocket.program();
+        fedBy(program != null ? program.mode() : options.xdpMode(), program != null ? program.modeReason() : null);
+    }
+
+    /** The program that feeds this socket runs in {@code mode}, chosen for {@code reason} (null if asked for). */
+    void fedBy(XdpMode mode, String reason) {
+        this.mode = mode;
+        this.modeReason = reason;
     }
 
     /**
@@ -390,6 +401,9 @@ public final class XdpSocket implements XdpPort {
     @Override public XdpOptions options() { return options; }
     @Override public int queueCount() { return 1; }
     @Override public boolean isZeroCopy() { return queueSocket.zeroCopy(); }
+    @Override public XdpMode mode() { return mode; }
+    @Override public String modeReason() { return modeReason; }
+    @Override public TimestampSource timestampSource() { return queueSocket.timestampSource(); }
     /** @return frames one copy-mode TX kick may send: what {@code txBudget} resolved to on this kernel (32 where it cannot be set) */
     public int txBudget() { return queueSocket.txBudget(); }
     @Override public int maxFrameLength() { return transmitter.maxFrame(); }

@@ -38,12 +38,16 @@ package io.xdppacket;
  * @param kernelRxRingFull kernel: frames dropped because the RX ring was full
  * @param kernelRxFillRingEmpty kernel: frames dropped because the FILL ring was empty (also in {@code kernelRxDropped})
  * @param kernelTxRingEmpty kernel: times the kernel found the TX ring empty when woken
+ * @param filterMatched frames the socket's XDP filter matched: they went to the socket (0 without a
+ *        filter; a multi-queue set's program counts for the set, in its total)
+ * @param filterPassed frames the filter did not match: they went on to the kernel's network stack
  */
 public record XdpStats(
         long rxPackets, long rxBytes, long rxPolls, long rxWakeups, long rxInvalid,
         long txPackets, long txBytes, long txCompleted, long txDropped, long txForwarded, long txKicks, long txPolls,
         long kernelRxDropped, long kernelRxInvalidDescs, long kernelTxInvalidDescs,
-        long kernelRxRingFull, long kernelRxFillRingEmpty, long kernelTxRingEmpty) {
+        long kernelRxRingFull, long kernelRxFillRingEmpty, long kernelTxRingEmpty,
+        long filterMatched, long filterPassed) {
 
     /** All zero. */
     public static final XdpStats ZERO = builder().build();
@@ -89,6 +93,8 @@ public record XdpStats(
                 .kernelRxRingFull(kernelRxRingFull + o.kernelRxRingFull)
                 .kernelRxFillRingEmpty(kernelRxFillRingEmpty + o.kernelRxFillRingEmpty)
                 .kernelTxRingEmpty(kernelTxRingEmpty + o.kernelTxRingEmpty)
+                .filterMatched(filterMatched + o.filterMatched)
+                .filterPassed(filterPassed + o.filterPassed)
                 .build();
     }
 
@@ -101,6 +107,7 @@ public record XdpStats(
         private long txPackets, txBytes, txCompleted, txDropped, txForwarded, txKicks, txPolls;
         private long kernelRxDropped, kernelRxInvalidDescs, kernelTxInvalidDescs;
         private long kernelRxRingFull, kernelRxFillRingEmpty, kernelTxRingEmpty;
+        private long filterMatched, filterPassed;
 
         private Builder() {}
 
@@ -233,12 +240,28 @@ public record XdpStats(
          */
         public Builder kernelTxRingEmpty(long v) { kernelTxRingEmpty = v; return this; }
 
+        /**
+         * Sets {@code filterMatched}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder filterMatched(long v) { filterMatched = v; return this; }
+
+        /**
+         * Sets {@code filterPassed}.
+         *
+         * @param v the counter's value
+         * @return this builder
+         */
+        public Builder filterPassed(long v) { filterPassed = v; return this; }
+
         /** The counters set so far. */
         public XdpStats build() {
             return new XdpStats(rxPackets, rxBytes, rxPolls, rxWakeups, rxInvalid,
                     txPackets, txBytes, txCompleted, txDropped, txForwarded, txKicks, txPolls,
                     kernelRxDropped, kernelRxInvalidDescs, kernelTxInvalidDescs,
-                    kernelRxRingFull, kernelRxFillRingEmpty, kernelTxRingEmpty);
+                    kernelRxRingFull, kernelRxFillRingEmpty, kernelTxRingEmpty, filterMatched, filterPassed);
         }
     }
 }

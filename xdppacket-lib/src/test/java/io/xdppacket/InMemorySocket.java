@@ -84,7 +84,7 @@ public final class InMemorySocket implements AutoCloseable {
         this.umem = umemOwner.memory();
         kernel.umem(umem, fs - XdpOptions.HEADROOM);
         boolean multiBuffer = options.multiBuffer() == MultiBuffer.ON;
-        QueueContext ctx = new QueueContext(resources, NO_FD, kernel, umemOwner, options, multiBuffer, IFINDEX, queue);
+        QueueContext ctx = new QueueContext(resources, NO_FD, kernel, umemOwner, options, multiBuffer, false, IFINDEX, queue);
         this.rxFirst = txFirst + (long) n * fs;
         this.receiver = new Receiver(ctx, kernel.rxRing(), kernel.fillRing(), rxFirst, n);
         umemOwner.addRegion(rxFirst, rxFirst + (long) n * fs, receiver);

@@ -37,7 +37,10 @@ class XdpSocketLifecycleTest {
             XdpSocket s = XdpSocket.open(veth.ifB(), XdpOptions.builder().xdpMode(mode).networkNamespace(veth.nsB()).build());
             String attached = veth.linkDetails(veth.nsB(), veth.ifB());
             assertTrue(veth.xdpAttached(veth.nsB(), veth.ifB()), attached);
-            assertTrue(attached.contains(mode == XdpMode.DRV ? "xdp " : "xdpgeneric"), "attached in " + mode + " mode: " + attached);
+            XdpMode inUse = mode == XdpMode.AUTO ? XdpMode.DRV : mode;  // veth has native XDP
+            assertEquals(inUse, s.mode());
+            assertEquals(null, s.modeReason(), "AUTO found native XDP: nothing to explain");
+            assertTrue(attached.contains(inUse == XdpMode.DRV ? "xdp " : "xdpgeneric"), "attached in " + mode + " mode: " + attached);
             s.close();
             assertTrue(s.isClosed());
             assertFalse(veth.xdpAttached(veth.nsB(), veth.ifB()), () -> veth.linkDetails(veth.nsB(), veth.ifB()));

@@ -110,6 +110,21 @@ public final class FakePort implements XdpPort {
     }
 
     @Override
+    public io.xdppacket.XdpMode mode() {
+        return io.xdppacket.XdpMode.AUTO;
+    }
+
+    @Override
+    public String modeReason() {
+        return null;
+    }
+
+    @Override
+    public io.xdppacket.TimestampSource timestampSource() {
+        return io.xdppacket.TimestampSource.READ;
+    }
+
+    @Override
     public boolean isMultiBuffer() {
         return false;
     }

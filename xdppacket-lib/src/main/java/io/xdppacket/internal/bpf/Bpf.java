@@ -57,6 +57,8 @@ public final class Bpf {
     public static final int BPF_PROG_LOAD = 5;
     /** Runs a loaded program once (or {@code repeat} times) on given input, in the kernel (Linux 4.12; XDP ctx_in 5.15). */
     public static final int BPF_PROG_TEST_RUN = 10;
+    public static final int BPF_OBJ_PIN = 6;
+    public static final int BPF_OBJ_GET = 7;
     public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
     public static final int BPF_LINK_CREATE = 28;
 
@@ -151,6 +153,15 @@ public final class Bpf {
     private static final long ME_VALUE = offset(MAP_ELEM_ATTR, "value");
     private static final long ME_FLAGS = offset(MAP_ELEM_ATTR, "flags");
     private static final long ME_SIZE = MAP_ELEM_ATTR.byteSize();
+
+    /** BPF_OBJ_PIN / BPF_OBJ_GET's part of {@code union bpf_attr}. */
+    static final StructLayout OBJ_ATTR = MemoryLayout.structLayout(
+            JAVA_LONG.withName("pathname"),
+            JAVA_INT.withName("bpf_fd"),
+            JAVA_INT.withName("file_flags")).withName("bpf_attr_obj");
+    private static final long OBJ_PATHNAME = offset(OBJ_ATTR, "pathname");
+    private static final long OBJ_BPF_FD = offset(OBJ_ATTR, "bpf_fd");
+    private static final long OBJ_SIZE = OBJ_ATTR.byteSize();
 
     /** BPF_PROG_LOAD's part of {@code union bpf_attr}. */
     static final StructLayout PROG_LOAD_ATTR = MemoryLayout.structLayout(
@@ -369,6 +380,34 @@ public final class Bpf {
             attr.set(JAVA_LONG, ME_VALUE, arena.allocateFrom(JAVA_INT, value).address());
             attr.set(JAVA_LONG, ME_FLAGS, flags);
             call(arena, BPF_MAP_UPDATE_ELEM, attr, ME_SIZE, "bpf(BPF_MAP_UPDATE_ELEM, " + target + ")", hint);
+        }
+    }
+
+    /** {@code BPF_OBJ_PIN}: makes the map or program {@code fd} visible at {@code path} in a bpffs. */
+    public static void objPin(int fd, String path, String target) throws XdpException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(BPF_ATTR_SIZE, 8);
+            attr.set(JAVA_LONG, OBJ_PATHNAME, arena.allocateFrom(path).address());
+            attr.set(JAVA_INT, OBJ_BPF_FD, fd);
+            call(arena, BPF_OBJ_PIN, attr, OBJ_SIZE, "bpf(BPF_OBJ_PIN, " + target + " at " + path + ")", e -> switch (e) {
+                case Errno.EEXIST -> path + " exists already: another object is pinned there";
+                case Errno.ENOENT -> "the directory of " + path + " does not exist";
+                case Errno.EPERM -> "the directory of " + path + " is not in a bpffs, or no privilege";
+                default -> null;
+            });
+        }
+    }
+
+    /** {@code BPF_OBJ_GET}: an fd, the caller's, of the map or program pinned at {@code path}. */
+    public static int objGet(String path) throws XdpException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(BPF_ATTR_SIZE, 8);
+            attr.set(JAVA_LONG, OBJ_PATHNAME, arena.allocateFrom(path).address());
+            return (int) call(arena, BPF_OBJ_GET, attr, OBJ_SIZE, "bpf(BPF_OBJ_GET, " + path + ")", e -> switch (e) {
+                case Errno.ENOENT -> "nothing is pinned at " + path;
+                case Errno.EINVAL, Errno.EPERM -> path + " is not in a bpffs, or not a pinned BPF object";
+                default -> null;
+            });
         }
     }
 

@@ -4,6 +4,8 @@ import io.xdppacket.XdpClosedException;
 import io.xdppacket.XdpException;
 import io.xdppacket.internal.sys.Errno;
 
+import java.nio.file.Path;
+
 /**
  * A {@code BPF_MAP_TYPE_XSKMAP}: key u32 RX queue index, value u32 AF_XDP socket fd. The redirect
  * program looks up the frame's queue here; a queue without a socket falls back to the program's
@@ -24,6 +26,8 @@ public final class XskMap implements AutoCloseable {
     private final int maxEntries;
     private final int id;
     private int fd;
+    /** Where this map is pinned by us, or null. */
+    private String pinnedAt;
 
     private XskMap(int fd, int id, int maxEntries) {
         this.fd = fd;
@@ -47,6 +51,39 @@ public final class XskMap implements AutoCloseable {
             Bpf.closeFd(fd);
             throw e;
         }
+    }
+
+    /**
+     * Opens the XSKMAP pinned at {@code path} by someone else (a program of the user's own), whose
+     * entries sockets join at key = queue id.
+     *
+     * @throws IllegalArgumentException if what is pinned there is not an XSKMAP with u32 keys and values
+     * @throws XdpException if nothing is pinned there, or it cannot be opened
+     */
+    public static XskMap openPinned(Path path) throws XdpException {
+        int fd = Bpf.objGet(path.toString());
+        try {
+            Bpf.MapInfo info = Bpf.mapInfo(fd);
+            if (info.type() != Bpf.BPF_MAP_TYPE_XSKMAP || info.keySize() != Integer.BYTES || info.valueSize() != Integer.BYTES) {
+                throw new IllegalArgumentException("externalXskMap = " + path + ": the map pinned there ('" + info.name()
+                        + "', id " + info.id() + ") is not a BPF_MAP_TYPE_XSKMAP with u32 keys and values (type "
+                        + info.type() + ", key " + info.keySize() + " bytes, value " + info.valueSize() + " bytes)");
+            }
+            return new XskMap(fd, info.id(), info.maxEntries());
+        } catch (XdpException | RuntimeException e) {
+            Bpf.closeFd(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * Pins this map at {@code path}, mounting bpffs at {@code /sys/fs/bpf} first if the path is there
+     * and no bpffs is; {@link #close()} unpins it.
+     */
+    public void pin(Path path) throws XdpException {
+        BpfFs.ensureMountedFor(path);
+        Bpf.objPin(checkOpen(), path.toString(), "XSKMAP id " + id);
+        pinnedAt = path.toString();
     }
 
     /**
@@ -97,6 +134,7 @@ public final class XskMap implements AutoCloseable {
     @Override
     public void close() {
         if (fd < 0) return;
+        if (pinnedAt != null) BpfFs.unlink(pinnedAt);
         Bpf.closeFd(fd);
         fd = -1;
     }

@@ -244,6 +244,12 @@ public final class Libc {
 
     private static final MethodHandle OPEN = fn("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle MOUNT = fn("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), ERRNO);
+    private static final MethodHandle STATFS = fn("statfs",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), ERRNO);
+    private static final MethodHandle UNLINK = fn("unlink",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS), ERRNO);
     private static final MethodHandle SETNS = fn("setns",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
     private static final MethodHandle IF_NAMETOINDEX = fn("if_nametoindex",
@@ -261,6 +267,36 @@ public final class Libc {
     public static int open(MemorySegment errno, MemorySegment path, int flags, int mode) {
         try {
             return (int) OPEN.invokeExact(errno, path, flags, mode);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code mount(2)}; {@code data} may be {@link MemorySegment#NULL}. */
+    public static int mount(MemorySegment errno, MemorySegment source, MemorySegment target, MemorySegment type, long flags,
+                            MemorySegment data) {
+        try {
+            return (int) MOUNT.invokeExact(errno, source, target, type, flags, data);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code statfs(2)} into {@code buf} ({@link #STATFS_SIZE} bytes); the filesystem's magic number is
+     * its first field, a {@code long} on LP64 ({@code f_type}).
+     */
+    public static int statfs(MemorySegment errno, MemorySegment path, MemorySegment buf) {
+        try {
+            return (int) STATFS.invokeExact(errno, path, buf);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int unlink(MemorySegment errno, MemorySegment path) {
+        try {
+            return (int) UNLINK.invokeExact(errno, path);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -349,5 +385,9 @@ public final class Libc {
     public static final int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
     public static final int O_RDONLY = 0, O_CLOEXEC = 0x80000;
     public static final int CLONE_NEWNET = 0x40000000;
-    public static final int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1;
+    /** {@code sizeof(struct statfs)} on LP64 Linux (x86_64 and aarch64: 120); allocate this much for {@link #statfs}. */
+    public static final long STATFS_SIZE = 120;
+    /** {@code BPF_FS_MAGIC} (include/uapi/linux/magic.h): {@code f_type} of a bpffs. */
+    public static final long BPF_FS_MAGIC = 0xcafe4a11L;
+    public static final int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_TAI = 11;
 }
