@@ -7,5 +7,7 @@
  * {@code --enable-native-access=io.xdppacket} (or {@code ALL-UNNAMED} on the class path).
  */
 module io.xdppacket {
+    requires jdk.jfr;  // the library's events (io.xdppacket.internal.jfr)
+
     exports io.xdppacket;
 }

@@ -2,6 +2,8 @@ package io.xdppacket;
 
 import io.xdppacket.XdpUnavailableException.Missing;
 import io.xdppacket.internal.bpf.XskMap;
+import io.xdppacket.internal.jfr.SocketCloseEvent;
+import io.xdppacket.internal.jfr.XdpEvents;
 import io.xdppacket.internal.sys.IfXdp;
 import io.xdppacket.internal.sys.Libc;
 import io.xdppacket.internal.sys.NetDevice;
@@ -34,13 +36,27 @@ final class QueueSocket {
     private final int ifindex;
     private final int queue;
     private final MemorySegment statsBuf, statsLen, statsErrno;
+    private final String ifname;
+    private final XdpOptions options;
+    private final Object statsLock = new Object();
+    /** The counters at close, for a set's stats; guarded by {@link #statsLock}. */
+    private XdpStats finalStats;
+    private volatile XdpSocket.CloseListener listener;
+    /** The mode of the program that feeds the socket (its own, or its set's), and why AUTO chose it. */
+    private volatile XdpMode mode;
+    private volatile String modeReason;
+    /** The socket's JFR registration while it is open on its own (a set's members are the set's). */
+    private volatile Object recorded;
+
+    /** How long close lets the kernel complete frames already written. */
+    private static final long CLOSE_FLUSH_NANOS = 1_000_000_000L;
 
     /** What a frame adds to the MTU: an Ethernet header and two VLAN tags (QinQ). */
     private static final int ETHERNET_OVERHEAD = 14 + 2 * 4;
 
     private QueueSocket(SocketResources resources, XskSocket xsk, XdpUmem umem, Receiver receiver, Transmitter transmitter,
-                        boolean zeroCopy, boolean multiBuffer, int txBudget, Redirect program, XskMap joinedMap, int ifindex,
-                        int queue) {
+                        boolean zeroCopy, boolean multiBuffer, int txBudget, Redirect program, XskMap joinedMap, String ifname,
+                        int ifindex, int queue, XdpOptions options) {
         this.resources = resources;
         this.xsk = xsk;
         this.receiver = receiver;
@@ -54,6 +70,9 @@ final class QueueSocket {
         this.arrivalStamps = receiver.arrivalStamps();
         this.ifindex = ifindex;
         this.queue = queue;
+        this.ifname = ifname;
+        this.options = options;
+        fedBy(program != null ? program.mode() : options.xdpMode(), program != null ? program.modeReason() : null);
         this.statsBuf = resources.arena().allocate(IfXdp.XDP_STATISTICS_LAYOUT);
         this.statsLen = resources.arena().allocate(JAVA_INT);
         this.statsErrno = Libc.allocateErrno(resources.arena());
@@ -135,7 +154,7 @@ final class QueueSocket {
                 program = Redirect.attach(map, ifindex, options, multiBuffer);
             }
             return new QueueSocket(res, xsk, umem, receiver, transmitter, zeroCopy, multiBuffer, txBudget, program, joined,
-                    ifindex, queue);
+                    ifname, ifindex, queue, options);
         } catch (XdpException | RuntimeException | Error e) {
             if (program != null) program.close();
             if (external != null) external.close();
@@ -176,6 +195,21 @@ final class QueueSocket {
                     + ": this kernel cannot change the copy-mode TX budget (XDP_MAX_TX_SKB_BUDGET needs Linux 6.17); use 0 (auto)");
         }
         return XdpOptions.KERNEL_TX_BUDGET;
+    }
+
+    /** Our counters and the kernel's, at this moment. */
+    XdpStats stats() throws XdpException {
+        synchronized (statsLock) {
+            resources.ensureOpen();
+            return snapshot();
+        }
+    }
+
+    /** {@link #stats()}, or after close the counters as they were when the socket closed. */
+    XdpStats statsOrFinal() throws XdpException {
+        synchronized (statsLock) {
+            return finalStats != null ? finalStats : snapshot();
+        }
     }
 
     /** Our counters and the kernel's {@code XDP_STATISTICS}; the caller keeps close from freeing the arena meanwhile. */
@@ -233,13 +267,40 @@ final class QueueSocket {
     }
 
     /**
-     * The last step of close, once no thread uses the rings: frees the rings and the fd (no other
-     * socket of the UMEM binds through it after this), then gives the socket's frames back to its
-     * UMEM, which frees its memory if it was the socket's own.
+     * Closes: tells the set (if any), waits for the rings' users to leave, lets the kernel complete
+     * frames already written (up to 1 s), keeps the final counters, detaches its program (or leaves
+     * the map it joined), then frees the rings and the fd (no other socket of the UMEM binds through
+     * it after this) and gives the socket's frames back to its UMEM, which frees its memory if it was
+     * the socket's own. If a thread stayed inside a ring, leaks rather than free memory under it.
      */
-    void release(boolean idle) {
+    void close() {
+        if (!resources.markClosed()) return;
+        SocketCloseEvent event = new SocketCloseEvent();
+        event.begin();
+        XdpSocket.CloseListener l = listener;
+        if (l != null) l.socketClosing(queue);
+        boolean idle = resources.awaitIdle(receiver.guard()) & resources.awaitIdle(transmitter.guard());
+        transmitter.flushForClose(CLOSE_FLUSH_NANOS);
+        synchronized (statsLock) {
+            finalStats = finalSnapshot();
+        }
+        detach();
         umem.unbound(xsk.fd());
         if (idle && resources.release()) umem.released();
+        if (recorded != null) XdpEvents.closed(event, recorded, resources.name(), finalStats);
+    }
+
+    void onClose(XdpSocket.CloseListener l) {
+        listener = l;
+    }
+
+    void fedBy(XdpMode mode, String reason) {
+        this.mode = mode;
+        this.modeReason = reason;
+    }
+
+    void recordedAs(Object handle) {
+        recorded = handle;
     }
 
     SocketResources resources() { return resources; }
@@ -247,6 +308,10 @@ final class QueueSocket {
     Transmitter transmitter() { return transmitter; }
     boolean zeroCopy() { return zeroCopy; }
     boolean multiBuffer() { return multiBuffer; }
+    String ifname() { return ifname; }
+    XdpOptions options() { return options; }
+    XdpMode mode() { return mode; }
+    String modeReason() { return modeReason; }
     TimestampSource timestampSource() { return arrivalStamps ? TimestampSource.ARRIVAL : TimestampSource.READ; }
     XdpUmem umem() { return umem; }
     int txBudget() { return txBudget; }

@@ -9,6 +9,7 @@ import io.xdppacket.internal.bpf.TimestampClock;
 import io.xdppacket.internal.bpf.XdpAttachment;
 import io.xdppacket.internal.bpf.XskMap;
 import io.xdppacket.internal.filter.XdpFilter;
+import io.xdppacket.internal.jfr.ProgramEvent;
 
 /**
  * What makes frames reach AF_XDP sockets: an XSKMAP (queue q → the socket bound to queue q), the
@@ -40,17 +41,21 @@ record Redirect(XskMap map, RedirectProgram program, XdpAttachment attachment, S
             ProgramSpec spec = new ProgramSpec(filter(options), STAMP_CLOCK, frags);
             program = RedirectProgram.load(map, spec);
             if (options.pinXskMap() != null) map.pin(options.pinXskMap());
+            Redirect r;
             if (options.xdpMode() != XdpMode.AUTO) {
-                return new Redirect(map, program, XdpAttachment.attach(program.fd(), ifindex, options.xdpMode()), null);
+                r = new Redirect(map, program, XdpAttachment.attach(program.fd(), ifindex, options.xdpMode()), null);
+            } else {
+                try {
+                    r = new Redirect(map, program, XdpAttachment.attach(program.fd(), ifindex, XdpMode.DRV), null);
+                } catch (XdpUnavailableException e) {
+                    if (e.missing() != Missing.INTERFACE_SUPPORT) throw e;
+                    // The driver cannot run it natively: generic XDP, and the reason kept for whoever asks.
+                    String why = "native XDP refused (" + e.getMessage() + "); generic XDP (SKB) instead";
+                    r = new Redirect(map, program, XdpAttachment.attach(program.fd(), ifindex, XdpMode.SKB), why);
+                }
             }
-            try {
-                return new Redirect(map, program, XdpAttachment.attach(program.fd(), ifindex, XdpMode.DRV), null);
-            } catch (XdpUnavailableException e) {
-                if (e.missing() != Missing.INTERFACE_SUPPORT) throw e;
-                // The driver cannot run it natively: generic XDP, and the reason kept for whoever asks.
-                String why = "native XDP refused (" + e.getMessage() + "); generic XDP (SKB) instead";
-                return new Redirect(map, program, XdpAttachment.attach(program.fd(), ifindex, XdpMode.SKB), why);
-            }
+            r.record("attach", options);
+            return r;
         } catch (XdpException | RuntimeException | Error e) {
             if (program != null) program.close();
             map.close();
@@ -76,8 +81,22 @@ record Redirect(XskMap map, RedirectProgram program, XdpAttachment attachment, S
         return counters.isPresent() ? counters.get().read() : new ProgramCounters.Counts(0, 0);
     }
 
+    /** A JFR event for what just happened to the program; nothing if no recording wants one. */
+    private void record(String action, XdpOptions options) {
+        ProgramEvent e = new ProgramEvent();
+        if (!e.shouldCommit()) return;
+        e.action = action;
+        e.interfaceName = attachment.ifname();
+        e.programId = attachment.progId();
+        e.mode = String.valueOf(attachment.mode());
+        e.filter = options == null ? null : options.filter();
+        e.link = attachment.viaLink();
+        e.commit();
+    }
+
     /** Detaches first (no frame is redirected any more), then unloads the program, unpins and frees the map. Never throws. */
     void close() {
+        record("detach", null);
         try {
             attachment.close();
         } catch (XdpException e) {

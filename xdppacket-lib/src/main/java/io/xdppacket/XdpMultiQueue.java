@@ -1,6 +1,9 @@
 package io.xdppacket;
 
 import io.xdppacket.internal.bpf.XskMap;
+import io.xdppacket.internal.jfr.SocketCloseEvent;
+import io.xdppacket.internal.jfr.SocketOpenEvent;
+import io.xdppacket.internal.jfr.XdpEvents;
 import io.xdppacket.internal.sys.NetDevice;
 import io.xdppacket.internal.sys.NetNs;
 
@@ -69,6 +72,8 @@ public final class XdpMultiQueue implements XdpPort {
     private final XskMap joinedMap;
     private final MultiQueueReader reader;
     private final MultiQueueWriter writer;
+    /** This set's JFR registration. */
+    private volatile Object recorded;
 
     private XdpMultiQueue(String ifname, int ifindex, XdpOptions options, SocketResources resources, XdpSocket[] members,
                           Redirect redirect, XskMap joinedMap) {
@@ -124,6 +129,14 @@ public final class XdpMultiQueue implements XdpPort {
      */
     public static XdpMultiQueue open(String ifname, XdpOptions options, XdpUmem umem) throws XdpException {
         Objects.requireNonNull(options, "options");
+        SocketOpenEvent event = new SocketOpenEvent();
+        event.begin();
+        XdpMultiQueue mq = openSet(ifname, options, umem);
+        mq.recorded = XdpEvents.opened(event, mq);
+        return mq;
+    }
+
+    private static XdpMultiQueue openSet(String ifname, XdpOptions options, XdpUmem umem) throws XdpException {
         if (umem != null) XdpUmem.requireSameFrameSize(umem, options);
         NetDevice.checkName(ifname);
         Platform.check();
@@ -392,12 +405,15 @@ public final class XdpMultiQueue implements XdpPort {
     @Override
     public void close() {
         if (!resources.markClosed()) return;
+        SocketCloseEvent event = new SocketCloseEvent();
+        event.begin();
         resources.awaitIdle(reader.guard());
         resources.awaitIdle(writer.guard());
         if (redirect != null) redirect.close();
         if (joinedMap != null) leave(joinedMap);
         for (XdpSocket s : members) s.close();
         resources.release();
+        if (recorded != null) XdpEvents.closed(event, recorded, toString(), finalTotal());
     }
 
     /** Takes every socket out of a map of someone else's program, then lets go of the map. */
@@ -410,5 +426,18 @@ public final class XdpMultiQueue implements XdpPort {
             }
         }
         map.close();
+    }
+
+    /** The counters of every socket as it closed, summed; for the close event. */
+    private XdpStats finalTotal() {
+        XdpStats sum = XdpStats.ZERO;
+        for (XdpSocket s : members) {
+            try {
+                sum = sum.plus(s.statsOrFinal());
+            } catch (XdpException e) {
+                // cannot happen once closed: final counters are kept
+            }
+        }
+        return sum;
     }
 }

@@ -1,6 +1,8 @@
 package io.xdppacket;
 
 import io.xdppacket.internal.bpf.XskMap;
+import io.xdppacket.internal.jfr.SocketOpenEvent;
+import io.xdppacket.internal.jfr.XdpEvents;
 import io.xdppacket.internal.sys.NetDevice;
 import io.xdppacket.internal.sys.NetNs;
 
@@ -15,21 +17,26 @@ import java.util.Objects;
  * the kernel's network stack.
  *
  * <pre>{@code
- * try (XdpSocket s = XdpSocket.open("eth0")) {       // queue 0, default options
- *     s.writePacket(frame);                          // one frame out
+ * XdpOptions o = XdpOptions.builder().filter("udp port 53").build();  // only DNS; the rest goes to the stack
+ * try (XdpSocket s = XdpSocket.open("eth0", o)) {                     // queue 0
  *     PacketBatch batch = new PacketBatch();
- *     int n = s.zeroCopyReadPackets(batch);          // up to 16 frames in, read in place
+ *     int n = s.zeroCopyReadPackets(batch);                           // up to 16 frames, read in place
  *     for (int i = 0; i < n; i++) handle(batch.get(i));
+ *     s.writePacket(frame);                                           // one frame out
  * }
  * }</pre>
  *
+ * <p><b>What it takes from the kernel.</b> A receiving socket takes <em>every</em> frame of its
+ * queue away from the kernel's network stack — on a single-queue NIC, the host's SSH session too —
+ * unless a {@link XdpOptions.Builder#filter filter} says which frames it wants; the others go on to
+ * the stack untouched. A send-only socket ({@link XdpOptions.Builder#receive(boolean)}) takes none.
+ *
  * <p><b>What open does:</b> checks the options and the interface; maps the UMEM (2 × numFrames
- * frames: TX half, RX half); creates the socket and registers the UMEM; sizes and maps the four
- * rings; puts the RX frames on the FILL ring and binds to queue 0 with {@code XDP_USE_NEED_WAKEUP};
- * loads the library's XDP program, puts the socket in its XSKMAP and attaches it with a bpf_link,
- * so that a crashed process leaves nothing attached. Frames arriving on other queues go to the
- * kernel stack ({@code XDP_PASS}). A receiving socket takes <em>every</em> frame of its queue away
- * from the kernel's stack; a send-only socket ({@link XdpOptions.Builder#receive(boolean)}) takes none.
+ * frames: TX half, RX half) or takes its frames from a shared {@link XdpUmem}; creates the socket
+ * and its four rings; puts the RX frames on the FILL ring and binds to queue 0; loads the library's
+ * XDP program (it stamps each frame's arrival, applies the filter, counts, and redirects), puts the
+ * socket in its XSKMAP and attaches it with a bpf_link, so that a crashed process leaves nothing
+ * attached. Frames arriving on other queues go to the kernel stack.
  *
  * <p><b>Threads.</b> Each ring has one producer and one consumer: one thread reads and one thread
  * writes at a time (they may be different threads: full duplex). A read (or write) while another
@@ -49,9 +56,6 @@ import java.util.Objects;
  * returns {@code null}, 0, -1 or {@code false}.
  */
 public final class XdpSocket implements XdpPort {
-    /** How long close() lets the kernel complete frames already written. */
-    private static final long CLOSE_FLUSH_NANOS = 1_000_000_000L;
-
     /** What a socket tells the set it belongs to when it closes on its own. */
     interface CloseListener {
         /** Called by the closing socket of {@code queue}, right after it marked itself closed. */
@@ -59,34 +63,13 @@ public final class XdpSocket implements XdpPort {
     }
 
     private final QueueSocket queueSocket;
-    private final SocketResources resources;
     private final Receiver receiver;
     private final Transmitter transmitter;
-    private final String ifname;
-    private final XdpOptions options;
-    private final Object statsLock = new Object();
-    private volatile CloseListener listener;
-    /** The mode of the program that feeds this socket (its own, or its set's), and why AUTO chose it; set by the set for members. */
-    private volatile XdpMode mode;
-    private volatile String modeReason;
-    /** The counters at close, for the set's stats; guarded by {@link #statsLock}. */
-    private XdpStats finalStats;
 
-    private XdpSocket(QueueSocket queueSocket, String ifname, XdpOptions options) {
+    private XdpSocket(QueueSocket queueSocket) {
         this.queueSocket = queueSocket;
-        this.resources = queueSocket.resources();
         this.receiver = queueSocket.receiver();
         this.transmitter = queueSocket.transmitter();
-        this.ifname = ifname;
-        this.options = options;
-        Redirect program = queueSocket.program();
-        fedBy(program != null ? program.mode() : options.xdpMode(), program != null ? program.modeReason() : null);
-    }
-
-    /** The program that feeds this socket runs in {@code mode}, chosen for {@code reason} (null if asked for). */
-    void fedBy(XdpMode mode, String reason) {
-        this.mode = mode;
-        this.modeReason = reason;
     }
 
     /**
@@ -136,9 +119,14 @@ public final class XdpSocket implements XdpPort {
                     + ": XdpSocket uses queue 0 only; use XdpMultiQueue.open for sockets on queues [0, queueCount)");
         }
         Platform.check();
+        SocketOpenEvent event = new SocketOpenEvent();
+        event.begin();
+        XdpSocket s;
         try (NetNs ns = options.networkNamespace() == null ? null : NetNs.enter(options.networkNamespace())) {
-            return openQueue(ifname, NetDevice.ifindex(ifname), 0, options, null, umem);
+            s = openQueue(ifname, NetDevice.ifindex(ifname), 0, options, null, umem);
         }
+        s.queueSocket.recordedAs(XdpEvents.opened(event, s));
+        return s;
     }
 
     /**
@@ -148,7 +136,7 @@ public final class XdpSocket implements XdpPort {
      */
     static XdpSocket openQueue(String ifname, int ifindex, int queue, XdpOptions options, XskMap sharedMap, XdpUmem umem)
             throws XdpException {
-        return new XdpSocket(QueueSocket.open(ifname, ifindex, queue, options, sharedMap, umem), ifname, options);
+        return new XdpSocket(QueueSocket.open(ifname, ifindex, queue, options, sharedMap, umem));
     }
 
     // ---- reads ------------------------------------------------------------------------------------
@@ -376,10 +364,7 @@ public final class XdpSocket implements XdpPort {
 
     @Override
     public XdpStats stats() throws XdpException {
-        synchronized (statsLock) {
-            resources.ensureOpen();
-            return queueSocket.snapshot();
-        }
+        return queueSocket.stats();
     }
 
     @Override
@@ -389,26 +374,24 @@ public final class XdpSocket implements XdpPort {
 
     /** {@link #stats()}, or after close the counters as they were when the socket closed (for the multi-queue set). */
     XdpStats statsOrFinal() throws XdpException {
-        synchronized (statsLock) {
-            return finalStats != null ? finalStats : queueSocket.snapshot();
-        }
+        return queueSocket.statsOrFinal();
     }
 
-    @Override public String interfaceName() { return ifname; }
+    @Override public String interfaceName() { return queueSocket.ifname(); }
     @Override public int interfaceIndex() { return queueSocket.ifindex(); }
     /** @return the NIC queue this socket is bound to */
     public int queueId() { return queueSocket.queue(); }
-    @Override public XdpOptions options() { return options; }
+    @Override public XdpOptions options() { return queueSocket.options(); }
     @Override public int queueCount() { return 1; }
     @Override public boolean isZeroCopy() { return queueSocket.zeroCopy(); }
-    @Override public XdpMode mode() { return mode; }
-    @Override public String modeReason() { return modeReason; }
+    @Override public XdpMode mode() { return queueSocket.mode(); }
+    @Override public String modeReason() { return queueSocket.modeReason(); }
     @Override public TimestampSource timestampSource() { return queueSocket.timestampSource(); }
     /** @return frames one copy-mode TX kick may send: what {@code txBudget} resolved to on this kernel (32 where it cannot be set) */
     public int txBudget() { return queueSocket.txBudget(); }
     @Override public int maxFrameLength() { return transmitter.maxFrame(); }
     @Override public boolean isMultiBuffer() { return queueSocket.multiBuffer(); }
-    @Override public boolean isClosed() { return resources.isClosed(); }
+    @Override public boolean isClosed() { return queueSocket.resources().isClosed(); }
 
     /** Frames written and not yet completed (for tests and tools; racy from other threads). */
     int txInFlight() { return transmitter.inFlight(); }
@@ -418,26 +401,20 @@ public final class XdpSocket implements XdpPort {
     int xskFd() { return queueSocket.fd(); }
 
     /** Makes the set this socket joined hear of its close; set once, before the set is returned to anyone. */
-    void onClose(CloseListener l) { this.listener = l; }
+    void onClose(CloseListener l) { queueSocket.onClose(l); }
+
+    /** The set's program that feeds this socket runs in {@code mode}, chosen for {@code reason} (null if asked for). */
+    void fedBy(XdpMode mode, String reason) { queueSocket.fedBy(mode, reason); }
 
     @Override
     public String toString() {
-        return resources.toString();
+        return queueSocket.resources().toString();
     }
 
     // ---- close --------------------------------------------------------------------------------------
 
     @Override
     public void close() {
-        if (!resources.markClosed()) return;
-        CloseListener l = listener;
-        if (l != null) l.socketClosing(queueSocket.queue());
-        boolean idle = resources.awaitIdle(receiver.guard()) & resources.awaitIdle(transmitter.guard());
-        transmitter.flushForClose(CLOSE_FLUSH_NANOS);
-        synchronized (statsLock) {
-            finalStats = queueSocket.finalSnapshot();
-        }
-        queueSocket.detach();
-        queueSocket.release(idle);
+        queueSocket.close();
     }
 }
