@@ -263,7 +263,7 @@ final class MultiQueueReader implements XdpSocket.CloseListener {
         @Override
         public boolean ready() {
             for (int q = 0; q < receivers.length; q++) {
-                if (holding[q] && receivers[q].hasFrames()) return true;
+                if (holding[q] && receivers[q].pollForFrames()) return true;
             }
             return false;
         }

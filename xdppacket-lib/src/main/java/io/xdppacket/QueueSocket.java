@@ -131,6 +131,9 @@ final class QueueSocket {
                 boundFd = xsk.fd();
             }
             umem.addRegion(txFirst + (long) n * fs, txFirst + 2L * n * fs, receiver);
+            if (!options.kernelBusyPoll().isZero()) {
+                xsk.preferBusyPoll((int) options.kernelBusyPoll().toNanos() / 1000, options.kernelBusyPollBudget());
+            }
             boolean zeroCopy = xsk.zeroCopy();
             int txBudget = applyTxBudget(xsk, options);
             Transmitter transmitter = new Transmitter(ctx, xsk.tx(), xsk.completion(), txFirst, n, !zeroCopy);

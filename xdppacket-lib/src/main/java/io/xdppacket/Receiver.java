@@ -75,6 +75,8 @@ final class Receiver {
     private final int queue;
     /** False for a send-only socket: every read is refused, before it could wait for ever. */
     private final boolean receiving;
+    /** With kernel busy polling, an empty RX ring is a cue to run the device's poll: a wake-up call. */
+    private final boolean kernelBusyPoll;
     /** Whether the XDP program stamps each frame's arrival in the 8 bytes of metadata in front of it. */
     private final boolean arrivalStamps;
     /** {@code CLOCK_REALTIME − CLOCK_TAI} as last read: turns the program's TAI stamps into wall-clock time. */
@@ -101,6 +103,7 @@ final class Receiver {
         this.recycle = new long[rxFrames];
         this.receiving = ctx.options().receive();
         this.arrivalStamps = ctx.arrivalStamps();
+        this.kernelBusyPoll = !ctx.options().kernelBusyPoll().isZero();
         this.ifindex = ctx.ifindex();
         this.queue = ctx.queue();
         this.guard = resources.newGuard("two threads read from " + resources.name() + " at once: a socket has one reading thread at a time"
@@ -292,6 +295,18 @@ final class Receiver {
     /** The frames {@code view} shows come back from the application; the view is left as it is. */
     void takeBack(Packet view) {
         for (int s = 0; s < view.segmentCount(); s++) recycle[recycleCount++] = view.segmentAddress(s) & frameMask;
+    }
+
+    /**
+     * What a waiting reader checks: whether a frame is waiting; with kernel busy polling, an empty
+     * ring first has the kernel run the device's poll ({@code recvfrom}, up to {@code SO_BUSY_POLL} µs).
+     */
+    boolean pollForFrames() {
+        if (hasFrames()) return true;
+        if (!kernelBusyPoll) return false;
+        wakeups++;
+        kernel.wakeRx();
+        return hasFrames();
     }
 
     /** Whether a frame is waiting, without taking it (stamps the arrival time as a read would). */
@@ -557,7 +572,7 @@ final class Receiver {
 
     /** This socket's own waits. */
     private final class FramesArrived implements WaitPolicy.Waitable {
-        @Override public boolean ready() { return hasFrames(); }
+        @Override public boolean ready() { return pollForFrames(); }
         @Override public void beforeSleep() { prepareToWait(); }
         @Override public void checkState() throws XdpClosedException { resources.ensureOpen(); }
         @Override public void woken() throws XdpClosedException { throw resources.closedException(); }

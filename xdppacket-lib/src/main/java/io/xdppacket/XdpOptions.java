@@ -72,6 +72,10 @@ public final class XdpOptions {
     public static final Duration DEFAULT_BUSY_POLL = Duration.ofNanos(20_000);
     /** The longest {@code busyPoll}; as good as "never sleep while waiting". */
     public static final Duration MAX_BUSY_POLL = Duration.ofHours(1);
+    /** The longest {@code kernelBusyPoll}. */
+    public static final Duration MAX_KERNEL_BUSY_POLL = Duration.ofMillis(1);
+    /** Frames per busy poll unless set ({@code SO_BUSY_POLL_BUDGET}; the kernel's own default is 8). */
+    public static final int DEFAULT_KERNEL_BUSY_POLL_BUDGET = 64;
     /** Bytes the kernel reserves in front of each received frame ({@code XDP_PACKET_HEADROOM}). */
     public static final int HEADROOM = 256;
 
@@ -93,6 +97,8 @@ public final class XdpOptions {
     private final String filterBytecode;
     private final Path pinXskMap;
     private final Path externalXskMap;
+    private final Duration kernelBusyPoll;
+    private final int kernelBusyPollBudget;
 
     private XdpOptions(Builder b) {
         this.numFrames = b.numFrames;
@@ -111,6 +117,8 @@ public final class XdpOptions {
         this.filterBytecode = b.filterBytecode;
         this.pinXskMap = b.pinXskMap;
         this.externalXskMap = b.externalXskMap;
+        this.kernelBusyPoll = b.kernelBusyPoll;
+        this.kernelBusyPollBudget = b.kernelBusyPollBudget;
     }
 
     /** The seed's defaults: 1024 frames, rings of 1024, DRV, 1 queue, 100 µs, BLOCK; 2048-byte frames. */
@@ -141,6 +149,8 @@ public final class XdpOptions {
         b.filterBytecode = filterBytecode;
         b.pinXskMap = pinXskMap;
         b.externalXskMap = externalXskMap;
+        b.kernelBusyPoll = kernelBusyPoll;
+        b.kernelBusyPollBudget = kernelBusyPollBudget;
         return b;
     }
 
@@ -194,6 +204,15 @@ public final class XdpOptions {
      * @return the path, or {@code null} for our own program
      */
     public Path externalXskMap() { return externalXskMap; }
+    /**
+     * How long the kernel busy-polls the device for this socket ({@code SO_BUSY_POLL}, with
+     * {@code SO_PREFER_BUSY_POLL}).
+     *
+     * @return 0 (off, the default) or the time
+     */
+    public Duration kernelBusyPoll() { return kernelBusyPoll; }
+    /** @return frames the device's poll may take in one busy poll ({@code SO_BUSY_POLL_BUDGET}) */
+    public int kernelBusyPollBudget() { return kernelBusyPollBudget; }
 
     @Override
     public String toString() {
@@ -203,6 +222,7 @@ public final class XdpOptions {
                 + ", txBudget=" + (txBudget == 0 ? "auto" : txBudget) + ", busyPoll=" + busyPoll + ", multiBuffer=" + multiBuffer + (receive ? "" : ", send-only")
                 + (filter == null ? "" : ", filter='" + filter + "'") + (filterBytecode == null ? "" : ", filterBytecode")
                 + (pinXskMap == null ? "" : ", pinXskMap=" + pinXskMap) + (externalXskMap == null ? "" : ", externalXskMap=" + externalXskMap)
+                + (kernelBusyPoll.isZero() ? "" : ", kernelBusyPoll=" + kernelBusyPoll + "/" + kernelBusyPollBudget)
                 + "}";
     }
 
@@ -213,13 +233,14 @@ public final class XdpOptions {
                 && frameSize == x.frameSize && Objects.equals(networkNamespace, x.networkNamespace) && txBudget == x.txBudget && receive == x.receive
                 && busyPoll.equals(x.busyPoll) && multiBuffer == x.multiBuffer && Objects.equals(filter, x.filter)
                 && Objects.equals(filterBytecode, x.filterBytecode) && Objects.equals(pinXskMap, x.pinXskMap)
-                && Objects.equals(externalXskMap, x.externalXskMap);
+                && Objects.equals(externalXskMap, x.externalXskMap) && kernelBusyPoll.equals(x.kernelBusyPoll)
+                && kernelBusyPollBudget == x.kernelBusyPollBudget;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(numFrames, ringSize, xdpMode, queueCount, pollTimeout, ioMode, frameSize, networkNamespace, txBudget, receive, busyPoll,
-                multiBuffer, filter, filterBytecode, pinXskMap, externalXskMap);
+                multiBuffer, filter, filterBytecode, pinXskMap, externalXskMap, kernelBusyPoll, kernelBusyPollBudget);
     }
 
     /** Collects options; {@link #build()} checks them all and names the first one that breaks a rule. */
@@ -240,6 +261,8 @@ public final class XdpOptions {
         private String filterBytecode;
         private Path pinXskMap;
         private Path externalXskMap;
+        private Duration kernelBusyPoll = Duration.ZERO;
+        private int kernelBusyPollBudget = DEFAULT_KERNEL_BUSY_POLL_BUDGET;
 
         private Builder() {}
 
@@ -318,6 +341,29 @@ public final class XdpOptions {
          */
         public Builder externalXskMap(Path path) { this.externalXskMap = path; return this; }
 
+        /**
+         * The kernel's preferred busy polling ({@code SO_PREFER_BUSY_POLL} with {@code SO_BUSY_POLL}
+         * set to this): while frames are expected, the reading thread's wake-up calls run the device's
+         * receive poll itself, for up to this long each, instead of waiting for its interrupt and
+         * softirq. It pays off on a NIC whose interrupts are deferred — set the device's
+         * {@code napi_defer_hard_irqs} (e.g. 2) and {@code gro_flush_timeout} (e.g. 200000 ns) in
+         * {@code /sys/class/net/IF/}; the library does not change them — and it makes reads issue a
+         * {@code recvfrom} whenever the RX ring is empty. 0 (the default) leaves it off.
+         *
+         * @param timeout 0 .. 1 ms
+         * @return this builder
+         */
+        public Builder kernelBusyPoll(Duration timeout) { this.kernelBusyPoll = timeout; return this; }
+
+        /**
+         * Frames one busy poll of the device may take ({@code SO_BUSY_POLL_BUDGET}), with
+         * {@link #kernelBusyPoll(Duration)}.
+         *
+         * @param frames 1 .. 65535 (default 64)
+         * @return this builder
+         */
+        public Builder kernelBusyPollBudget(int frames) { this.kernelBusyPollBudget = frames; return this; }
+
         /** @throws IllegalArgumentException naming the option, its value and the rule it breaks */
         public XdpOptions build() {
             if (Integer.bitCount(ringSize) != 1 || ringSize < MIN_RING_SIZE || ringSize > MAX_RING_SIZE) {
@@ -335,6 +381,12 @@ public final class XdpOptions {
             if (xdpMode == null) throw bad("xdpMode", null, "must be XdpMode.AUTO, DRV or SKB");
             if (ioMode == null) throw bad("ioMode", null, "must be IoMode.BLOCK or IoMode.NONBLOCK");
             if (multiBuffer == null) throw bad("multiBuffer", null, "must be MultiBuffer.AUTO, ON or OFF");
+            if (kernelBusyPoll == null || kernelBusyPoll.isNegative() || kernelBusyPoll.compareTo(MAX_KERNEL_BUSY_POLL) > 0) {
+                throw bad("kernelBusyPoll", kernelBusyPoll, "must be between 0 (off) and 1 ms");
+            }
+            if (kernelBusyPollBudget < 1 || kernelBusyPollBudget > 65535) {
+                throw bad("kernelBusyPollBudget", kernelBusyPollBudget, "must be between 1 and 65535 frames");
+            }
             if (filter != null && filterBytecode != null) {
                 throw bad("filter", "'" + filter + "'", "give a filter expression or filterBytecode, not both");
             }

@@ -375,6 +375,8 @@ public final class Libc {
     public static final int SOL_SOCKET = 1;
     /** {@code SO_RCVTIMEO} with a 64-bit {@code struct timeval} (asm-generic: SO_RCVTIMEO_OLD on LP64). */
     public static final int SO_RCVTIMEO = 20;
+    /** Busy polling (asm-generic/socket.h): {@code SO_BUSY_POLL} µs; Linux 5.11 added the other two. */
+    public static final int SO_BUSY_POLL = 46, SO_PREFER_BUSY_POLL = 69, SO_BUSY_POLL_BUDGET = 70;
     public static final int MSG_TRUNC = 0x20;
     public static final int NETLINK_ROUTE = 0;
     public static final int IF_NAMESIZE = 16;

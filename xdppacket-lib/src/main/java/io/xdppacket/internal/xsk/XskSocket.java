@@ -201,6 +201,30 @@ public final class XskSocket {
         }
     }
 
+    /**
+     * Turns on the kernel's preferred busy polling for this socket: {@code SO_PREFER_BUSY_POLL},
+     * {@code SO_BUSY_POLL} ({@code micros}) and {@code SO_BUSY_POLL_BUDGET} ({@code budget} frames per
+     * poll). The application's {@code recvfrom}/{@code sendto} calls then run the device's NAPI poll
+     * themselves.
+     */
+    public void preferBusyPoll(int micros, int budget) throws XdpException {
+        setSocketInt(Libc.SO_PREFER_BUSY_POLL, "SO_PREFER_BUSY_POLL", 1);
+        setSocketInt(Libc.SO_BUSY_POLL, "SO_BUSY_POLL", micros);
+        setSocketInt(Libc.SO_BUSY_POLL_BUDGET, "SO_BUSY_POLL_BUDGET", budget);
+    }
+
+    private void setSocketInt(int option, String name, int value) throws XdpException {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment errno = Libc.allocateErrno(call);
+            if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, option, call.allocateFrom(JAVA_INT, value), Integer.BYTES) < 0) {
+                int e = Libc.errno(errno);
+                throw SysCall.failure("setsockopt(" + name + ", " + value + ") for " + target, e,
+                        e == Errno.ENOPROTOOPT ? "this kernel has no preferred busy polling (Linux 5.11)"
+                                : e == Errno.EPERM ? "raising SO_BUSY_POLL above net.core.busy_poll needs CAP_NET_ADMIN" : null);
+            }
+        }
+    }
+
     /** Whether the kernel runs this (bound) socket in zero-copy mode ({@code XDP_OPTIONS}). */
     public boolean zeroCopy() throws XdpException {
         try (Arena call = Arena.ofConfined()) {
