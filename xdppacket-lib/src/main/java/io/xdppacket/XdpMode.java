@@ -1,9 +1,9 @@
 package io.xdppacket;
 
-/** Where the XDP program runs (the seed's {@code OptXDPMode}). */
+/** Where the XDP program that hands frames to the sockets runs: {@link XdpOptions.Builder#xdpMode}. */
 public enum XdpMode {
     /**
-     * Native XDP, inside the driver ({@code XDP_FLAGS_DRV_MODE}, the seed's {@code XDP_MODE_DRV}).
+     * Native XDP, inside the driver ({@code XDP_FLAGS_DRV_MODE}).
      * The default. Needs driver support; veth has it (MTU up to about 3.5 kB without multi-buffer).
      */
     DRV,

@@ -59,16 +59,21 @@ public interface XdpPort extends AutoCloseable {
 
     /**
      * Gives the frames of the last zero-copy read back to the kernel now, instead of at the next read.
+     * The views of that read are cleared. Call it from the reading thread.
      *
      * @throws XdpClosedException if the port is closed
+     * @throws XdpException if the kernel failed while taking the frames back
      */
     void release() throws XdpException;
 
     /**
      * Sends {@code frames[from .. from+count)}, each array exactly one Ethernet frame, copied into
      * the UMEM; every frame is checked before any is written. A multi-queue port spreads the range
-     * over its queues (see {@link XdpMultiQueue#writePackets(byte[][], int, int)}).
+     * over its queues (see {@link XdpMultiQueue#writePackets(byte[][], int, int)}). Allocates nothing.
      *
+     * @param frames the frames, each array exactly one Ethernet frame (no FCS); not {@code null}
+     * @param from   index of the first frame to send
+     * @param count  how many frames to send, from {@code from}
      * @return frames taken, a prefix of the range: all of them, fewer only in NONBLOCK mode when
      *         there was no room for {@code pollTimeout}
      * @throws IllegalArgumentException if a frame is shorter than 14 or longer than {@link #maxFrameLength()} bytes
@@ -140,25 +145,53 @@ public interface XdpPort extends AutoCloseable {
      */
     XdpMultiQueueStats queueStats() throws XdpException;
 
-    /** @return how many queues this port uses: {@code [0, queueCount())} */
+    /**
+     * The queues this port reads and writes.
+     *
+     * @return how many queues this port uses: {@code [0, queueCount())}
+     */
     int queueCount();
 
-    /** @return the longest frame a write accepts and a read can return: {@code frameSize − 256} */
+    /**
+     * The longest frame a write accepts and a read can return.
+     *
+     * @return bytes: {@code frameSize − 256}, 1792 by default
+     */
     int maxFrameLength();
 
-    /** @return whether the kernel moves frames without copying (driver zero-copy support); false on veth */
+    /**
+     * Whether the driver moves frames to and from the UMEM without copying (AF_XDP zero-copy mode).
+     *
+     * @return {@code true} in zero-copy mode; {@code false} in copy mode (veth, generic XDP)
+     */
     boolean isZeroCopy();
 
-    /** @return the interface's name, as given to open */
+    /**
+     * The interface this port was opened on.
+     *
+     * @return the interface's name, as given to open
+     */
     String interfaceName();
 
-    /** @return the interface's ifindex, in the network namespace the port was opened in */
+    /**
+     * The interface this port was opened on.
+     *
+     * @return the interface's ifindex, in the network namespace the port was opened in
+     */
     int interfaceIndex();
 
-    /** @return the options the port was opened with */
+    /**
+     * The options this port was opened with (for a multi-queue port, with its real queue count).
+     *
+     * @return the options
+     */
     XdpOptions options();
 
-    /** @return whether {@link #close()} was called */
+    /**
+     * Whether the port was closed. Any thread may ask.
+     *
+     * @return whether {@link #close()} was called
+     */
     boolean isClosed();
 
     /**
