@@ -80,14 +80,20 @@ public final class Tools {
         return false;
     }
 
-    /** How to name a missing tool in a skip message. */
+    /** The Debian package of each command the tests run, for skip messages (the README lists them too). */
+    private static final java.util.Map<String, String> DEBIAN_PACKAGES = java.util.Map.of(
+            "ip", "iproute2", "tcpdump", "tcpdump", "tshark", "tshark", "bpftool", "bpftool", "ethtool", "ethtool",
+            "script", "bsdutils", "env", "coreutils", "make", "make", "gcc", "gcc", "clang", "clang");
+
+    /** How to name a missing tool in a skip message: what it is and the package that has it. */
     public static String describe(String tool) {
         int colon = tool.indexOf(':');
         if (colon > 0) {
             return "Python module " + tool.substring(colon + 1) + " for " + tool.substring(0, colon)
                     + " (Debian: apt-get install python3-" + tool.substring(colon + 1) + ")";
         }
-        return tool + " (not found on PATH)";
+        String pkg = DEBIAN_PACKAGES.get(tool);
+        return tool + " (not found on PATH" + (pkg == null ? "" : "; Debian: apt-get install " + pkg) + ")";
     }
 
     /** Splits a command line for {@link #run(List)} without a shell: words separated by spaces. */
