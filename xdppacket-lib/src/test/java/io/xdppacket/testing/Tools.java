@@ -80,10 +80,19 @@ public final class Tools {
         return false;
     }
 
-    /** The Debian package of each command the tests run, for skip messages (the README lists them too). */
-    private static final java.util.Map<String, String> DEBIAN_PACKAGES = java.util.Map.of(
-            "ip", "iproute2", "tcpdump", "tcpdump", "tshark", "tshark", "bpftool", "bpftool", "ethtool", "ethtool",
-            "script", "bsdutils", "env", "coreutils", "make", "make", "gcc", "gcc", "clang", "clang");
+    /** The Debian package of a command the tests run, for skip messages (the README lists them too), or null. */
+    static String debianPackage(String tool) {
+        return switch (tool) {
+            case "ip" -> "iproute2";
+            case "tcpdump", "tshark", "bpftool", "ethtool", "make", "gcc", "clang" -> tool;
+            case "script" -> "bsdutils";
+            case "env" -> "coreutils";
+            case "setpriv" -> "util-linux";
+            case "kill" -> "procps";
+            case PYTHON -> "python3";
+            default -> null;
+        };
+    }
 
     /** How to name a missing tool in a skip message: what it is and the package that has it. */
     public static String describe(String tool) {
@@ -92,7 +101,7 @@ public final class Tools {
             return "Python module " + tool.substring(colon + 1) + " for " + tool.substring(0, colon)
                     + " (Debian: apt-get install python3-" + tool.substring(colon + 1) + ")";
         }
-        String pkg = DEBIAN_PACKAGES.get(tool);
+        String pkg = debianPackage(tool);
         return tool + " (not found on PATH" + (pkg == null ? "" : "; Debian: apt-get install " + pkg) + ")";
     }
 
