@@ -69,14 +69,24 @@ public class SkippedTests {
             Element tc = (Element) testcases.item(i);
             String reason = null;
             NodeList skipped = tc.getElementsByTagName("skipped");
-            if (skipped.getLength() > 0) {
-                String m = ((Element) skipped.item(0)).getAttribute("message");
-                reason = m.isBlank() ? "(no reason given)" : m.strip();
-            }
+            if (skipped.getLength() > 0) reason = reason((Element) skipped.item(0));
             if (tc.getElementsByTagName("failure").getLength() > 0 || tc.getElementsByTagName("error").getLength() > 0) failed++;
             cases.add(new Case(tc.getAttribute("classname"), tc.getAttribute("name"), reason));
         }
         return failed;
+    }
+
+    /**
+     * Why a test was skipped: the message of a disabled test, or for a failed assumption (which
+     * surefire records as a stack trace) the first line of the trace without the exception's name.
+     */
+    static String reason(Element skipped) {
+        String m = skipped.getAttribute("message").strip();
+        if (m.isEmpty()) {
+            m = skipped.getTextContent().strip().lines().findFirst().orElse("");
+            m = m.replaceFirst("^[\\w.$]+(Exception|Error): ", "").replaceFirst("^Assumption failed: ", "");
+        }
+        return m.isEmpty() ? "(no reason given)" : m;
     }
 
     /** The skipped tests grouped by reason, then by class; the totals line last. */

@@ -46,6 +46,18 @@ class RunTestsSkipReportTest {
                 """.formatted(name, cls, reason);
     }
 
+    /** A failed assumption: surefire keeps the stack trace and no message. */
+    private static String aborted(String cls, String name, String reason) {
+        return """
+                  <testcase name="%s" classname="%s" time="0.0">
+                    <skipped type="org.opentest4j.TestAbortedException"><![CDATA[org.opentest4j.TestAbortedException: \
+                Assumption failed: %s
+                	at org.junit.jupiter.api.Assumptions.throwAssumptionFailed(Assumptions.java:321)
+                ]]></skipped>
+                  </testcase>
+                """.formatted(name, cls, reason);
+    }
+
     private static String passed(String cls, String name) {
         return "  <testcase name=\"" + name + "\" classname=\"" + cls + "\" time=\"0.012\"/>\n";
     }
@@ -68,6 +80,8 @@ class RunTestsSkipReportTest {
         Path lib = Files.createDirectories(dir.resolve("lib")), cli = Files.createDirectories(dir.resolve("cli"));
         String tshark = "needs tshark (not found on PATH; Debian: apt-get install tshark)";
         String root = "needs root (AF_XDP sockets, BPF, network namespaces)";
+        Files.writeString(cli.resolve("TEST-io.xdppacket.cli.bench.BenchCommandTest.xml"), report("io.xdppacket.cli.bench.BenchCommandTest", 1, 1, 0,
+                aborted("io.xdppacket.cli.bench.BenchCommandTest", "compareCRunsTheReferenceOnTheRowsItSupports", "clang is not installed")));
         Files.writeString(cli.resolve("TEST-io.xdppacket.cli.recv.RecvCommandTest.xml"), report("io.xdppacket.cli.recv.RecvCommandTest", 4, 3, 0,
                 skipped("io.xdppacket.cli.recv.RecvCommandTest", "pcapngWithSnaplenAndAnExactCount", tshark)
                         + skipped("io.xdppacket.cli.recv.RecvCommandTest", "writesWhatScapySentAsAPcapThatTsharkReads", tshark)
@@ -85,13 +99,15 @@ class RunTestsSkipReportTest {
         List<String> lines = r.stdout().lines().toList();
         assertEquals(List.of(
                 "",
-                "Skipped: 3 tests, by reason:",
+                "Skipped: 4 tests, by reason:",
+                "  clang is not installed: 1 test",
+                "    BenchCommandTest: compareCRunsTheReferenceOnTheRowsItSupports",
                 "  " + root + ": 1 test",
                 "    RecvCommandTest: theRecvLoopAllocatesNothingPerFrame(int)",
                 "  " + tshark + ": 2 tests",
                 "    RecvCommandTest: pcapngWithSnaplenAndAnExactCount, writesWhatScapySentAsAPcapThatTsharkReads",
                 "Install what is missing (the README lists the packages) or run as root to run them.",
-                "tests: 2 passed, 1 failed, 3 skipped"), lines, r::toString);
+                "tests: 2 passed, 1 failed, 4 skipped"), lines, r::toString);
         assertFalse(r.stdout().contains("fromYesterday"));
     }
 
