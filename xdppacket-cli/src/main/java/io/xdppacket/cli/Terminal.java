@@ -15,9 +15,16 @@ public record Terminal(boolean out, boolean err) {
     /** Neither stream is a terminal: the command writes lines for scripts (and for tests that capture it). */
     public static final Terminal NONE = new Terminal(false, false);
 
-    /** The real streams' state, from {@code isatty} on file descriptors 1 and 2. */
+    /**
+     * The real streams' state, from {@code isatty} on file descriptors 1 and 2. Where that cannot be
+     * asked (no native access), as into pipes: the output stays correct, only less lively.
+     */
     public static Terminal detect() {
-        return new Terminal(Tty.isTerminal(Tty.STDOUT), Tty.isTerminal(Tty.STDERR));
+        try {
+            return new Terminal(Tty.isTerminal(Tty.STDOUT), Tty.isTerminal(Tty.STDERR));
+        } catch (RuntimeException | LinkageError e) {
+            return NONE;
+        }
     }
 
     /** Whether either stream is a terminal, so that a person sees the command's output as it comes. */
