@@ -1,10 +1,22 @@
 /**
  * xdppacket: line-rate packet I/O on Linux through AF_XDP sockets, in pure Java.
  *
- * <p>Only {@code io.xdppacket} is API. Everything under {@code io.xdppacket.internal} is the
- * machinery behind it: kernel bindings ({@code sys}, {@code bpf}) and the AF_XDP core ({@code xsk}).
- * All native access goes through {@code java.lang.foreign}; run with
- * {@code --enable-native-access=io.xdppacket} (or {@code ALL-UNNAMED} on the class path).
+ * <p>Only the package {@code io.xdppacket} is API: {@link io.xdppacket.XdpSocket} (one queue),
+ * {@link io.xdppacket.XdpMultiQueue} (several), both {@link io.xdppacket.XdpPort}s, configured by
+ * {@link io.xdppacket.XdpOptions}. Everything under {@code io.xdppacket.internal} is the machinery
+ * behind it (kernel bindings, the BPF program, the AF_XDP rings) and is not exported.
+ *
+ * <p>All native access goes through {@code java.lang.foreign} (no JNI, nothing to compile). Grant
+ * it when starting the JVM: {@code --enable-native-access=io.xdppacket} on the module path, or
+ * {@code --enable-native-access=ALL-UNNAMED} on the class path. Opening a socket needs root, or
+ * {@code CAP_NET_ADMIN}, {@code CAP_BPF} and {@code CAP_NET_RAW}; without them {@code open} throws
+ * {@link io.xdppacket.XdpUnavailableException}.
+ *
+ * <pre>{@code
+ * module com.example.app {
+ *     requires io.xdppacket;
+ * }
+ * }</pre>
  */
 module io.xdppacket {
     requires jdk.jfr;  // the library's events (io.xdppacket.internal.jfr)

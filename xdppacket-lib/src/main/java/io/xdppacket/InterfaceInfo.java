@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * What the kernel says about a network interface, as seen before opening sockets on it: how many
- * queues an {@link XdpMultiQueue} can use, its MTU and its hardware address.
+ * queues an {@link XdpMultiQueue} can use, its MTU and its hardware address. An immutable snapshot
+ * taken by {@link #lookup(String)}: it does not follow later changes of the interface.
  *
  * <pre>{@code
  * InterfaceInfo eth0 = InterfaceInfo.lookup("eth0");
@@ -69,18 +70,32 @@ public record InterfaceInfo(String name, int index, int mtu, byte[] hardwareAddr
         }
     }
 
-    /** @return a copy of the hardware address */
+    /**
+     * The interface's hardware address (6 bytes on Ethernet, none on some virtual interfaces).
+     *
+     * @return a copy of the hardware address; empty if it has none
+     */
     @Override
     public byte[] hardwareAddress() {
         return hardwareAddress.clone();
     }
 
-    /** @return the hardware address as {@code 02:00:00:00:00:01}, or an empty string if there is none */
+    /**
+     * The hardware address in the usual notation, lower-case hex bytes separated by colons.
+     *
+     * @return e.g. {@code 02:00:00:00:00:01}, or an empty string if there is none
+     */
     public String hardwareAddressString() {
         return HexFormat.ofDelimiter(":").formatHex(hardwareAddress);
     }
 
     // A record compares arrays by identity; an address is a value.
+    /**
+     * Infos are equal when every component is, the hardware address compared by content.
+     *
+     * @param o the object to compare with
+     * @return whether {@code o} describes the same interface state
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof InterfaceInfo i && name.equals(i.name) && index == i.index && mtu == i.mtu
@@ -88,11 +103,21 @@ public record InterfaceInfo(String name, int index, int mtu, byte[] hardwareAddr
                 && txQueueCount == i.txQueueCount;
     }
 
+    /**
+     * A hash consistent with {@link #equals(Object)}.
+     *
+     * @return the hash code
+     */
     @Override
     public int hashCode() {
         return Objects.hash(name, index, mtu, Arrays.hashCode(hardwareAddress), rxQueueCount, txQueueCount);
     }
 
+    /**
+     * The components, for logs.
+     *
+     * @return e.g. {@code InterfaceInfo{eth0, index 2, mtu 1500, 02:00:00:00:00:01, 4 rx / 4 tx queues}}
+     */
     @Override
     public String toString() {
         return "InterfaceInfo{" + name + ", index " + index + ", mtu " + mtu + ", " + hardwareAddressString()

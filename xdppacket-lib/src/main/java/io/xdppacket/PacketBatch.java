@@ -9,7 +9,7 @@ import java.util.Objects;
  * filled the batch (see {@link Packet} for the lifetime rule).
  */
 public final class PacketBatch {
-    /** The seed's batch size (ZeroCopyReadMultiPackets read at most 16). */
+    /** The capacity of {@code new PacketBatch()}: 16 frames. */
     public static final int DEFAULT_CAPACITY = 16;
     public static final int MAX_CAPACITY = 1 << 16;
 

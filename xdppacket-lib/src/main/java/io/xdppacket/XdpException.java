@@ -5,7 +5,9 @@ import io.xdppacket.internal.sys.Errno;
 import java.io.IOException;
 
 /**
- * A failure of an AF_XDP or BPF operation.
+ * A failure of an AF_XDP, BPF or netlink operation. Per-frame conditions (nothing to read, no room
+ * to write in {@link IoMode#NONBLOCK} mode) are return values, never this exception; caller mistakes
+ * (a bad argument) are {@link IllegalArgumentException}s and the like.
  *
  * <p>When a system call failed, the exception names the call ({@link #operation()}), the errno
  * ({@link #errno()}, {@link #errnoName()}) and, where one is known, a hint on what to do about it
@@ -19,11 +21,18 @@ import java.io.IOException;
 public class XdpException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The system call and its target, or {@code null}. */
     private final String operation;
+    /** The errno, or 0. */
     private final int errno;
+    /** Advice, or {@code null}. */
     private final String hint;
 
-    /** A failure that is not a system call's (a protocol answer, a state the kernel reported). */
+    /**
+     * A failure that is not a system call's (a protocol answer, a state the kernel reported).
+     *
+     * @param message what failed, for people
+     */
     public XdpException(String message) {
         super(message);
         this.operation = null;
@@ -31,7 +40,12 @@ public class XdpException extends IOException {
         this.hint = null;
     }
 
-    /** A failure that has a cause of its own. */
+    /**
+     * A failure that has a cause of its own.
+     *
+     * @param message what failed, for people
+     * @param cause the exception that caused it
+     */
     public XdpException(String message, Throwable cause) {
         super(message, cause);
         this.operation = null;
@@ -58,22 +72,38 @@ public class XdpException extends IOException {
         return hint == null ? s : s + ": " + hint;
     }
 
-    /** The system call that failed and its target, or {@code null} if this is not a system call failure. */
+    /**
+     * The system call that failed and its target.
+     *
+     * @return e.g. {@code "bind(AF_XDP vA queue 0)"}, or {@code null} if this is not a system call failure
+     */
     public String operation() {
         return operation;
     }
 
-    /** The errno the call set, or 0 if this is not a system call failure. */
+    /**
+     * The errno the call set.
+     *
+     * @return the errno number, or 0 if this is not a system call failure
+     */
     public int errno() {
         return errno;
     }
 
-    /** The errno's symbolic name ({@code "EPERM"}), or {@code null} if this is not a system call failure. */
+    /**
+     * The errno's symbolic name.
+     *
+     * @return e.g. {@code "EPERM"}, or {@code null} if this is not a system call failure
+     */
     public String errnoName() {
         return errno == 0 ? null : Errno.name(errno);
     }
 
-    /** What to do about it, or {@code null} when we have no advice. */
+    /**
+     * What to do about it.
+     *
+     * @return advice for people, or {@code null} when there is none
+     */
     public String hint() {
         return hint;
     }

@@ -3,9 +3,9 @@ package io.xdppacket;
 import java.util.List;
 
 /**
- * Counters of an {@link XdpMultiQueue}: one {@link XdpStats} per queue and their sum. The seed put
- * the total at index 0 of one array, shifting every queue by one; here the queues keep their own
- * index ({@code perQueue().get(q)} is queue {@code q}) and {@link #total()} is separate.
+ * Counters of an {@link XdpPort}: one {@link XdpStats} per queue and their sum. Queues keep their
+ * own index ({@code perQueue().get(q)} is queue {@code q}); {@link #total()} is the sum. An immutable
+ * snapshot, taken by {@link XdpPort#queueStats()} from any thread.
  *
  * <p>Each queue's counters are its socket's, as {@link XdpSocket#stats()} reports them; a queue
  * whose socket was closed on its own keeps the counters it had when it closed. A multi-queue read
@@ -19,9 +19,12 @@ import java.util.List;
 public record XdpMultiQueueStats(List<XdpStats> perQueue, long filterMatched, long filterPassed) {
 
     /**
-     * Copies the list.
+     * Makes a snapshot of the given per-queue counters (copied).
      *
+     * @param perQueue the counters of queue {@code q} at index {@code q}; not {@code null}, no
+     *                 {@code null} element
      * @throws IllegalArgumentException if there is no queue
+     * @throws NullPointerException if {@code perQueue} or one of its elements is {@code null}
      */
     public XdpMultiQueueStats {
         perQueue = List.copyOf(perQueue);
@@ -38,14 +41,21 @@ public record XdpMultiQueueStats(List<XdpStats> perQueue, long filterMatched, lo
     }
 
     /**
-     * @param queue the queue
-     * @return the counters of queue {@code queue}
+     * The counters of one queue.
+     *
+     * @param queue the queue id, {@code 0 .. perQueue().size() - 1}
+     * @return that queue's counters
+     * @throws IndexOutOfBoundsException if there is no such queue
      */
     public XdpStats queue(int queue) {
         return perQueue.get(queue);
     }
 
-    /** @return the field-by-field sum over all queues, with the set's filter counts */
+    /**
+     * The field-by-field sum over all queues, with the set's filter counts; computed on each call.
+     *
+     * @return the total counters
+     */
     public XdpStats total() {
         XdpStats sum = XdpStats.ZERO;
         for (XdpStats s : perQueue) sum = sum.plus(s);

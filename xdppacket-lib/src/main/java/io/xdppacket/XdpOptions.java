@@ -8,38 +8,49 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Options of an {@link XdpSocket} or {@link XdpMultiQueue}: the seed's six, plus two of ours.
- * Immutable; make one with {@link #builder()}, or take {@link #defaults()}.
+ * Options of an {@link XdpSocket} or {@link XdpMultiQueue}: UMEM and ring sizes, XDP mode, queues,
+ * how reads and writes wait. Immutable and thread-safe; make one with {@link #builder()}, change one
+ * with {@link #toBuilder()}, or take {@link #defaults()}. {@link Builder#build()} checks every rule
+ * below and throws {@link IllegalArgumentException} naming the option, its value and the rule.
  *
  * <table>
  *   <caption>Options</caption>
- *   <tr><th>option</th><th>seed</th><th>default</th><th>rule</th></tr>
- *   <tr><td>{@code numFrames}</td><td>OptNumFrames</td><td>1024</td><td>{@code ringSize} .. 1048576.
+ *   <tr><th scope="col">option</th><th scope="col">default</th><th scope="col">rule</th></tr>
+ *   <tr><th scope="row">{@code numFrames}</th><td>1024</td><td>{@code ringSize} .. 1048576.
  *       The UMEM holds 2 × numFrames frames: the first numFrames for TX, the last numFrames for RX.</td></tr>
- *   <tr><td>{@code ringSize}</td><td>OptRingSize</td><td>1024</td><td>a power of two, 16 .. 1048576;
+ *   <tr><th scope="row">{@code ringSize}</th><td>1024</td><td>a power of two, 16 .. 1048576;
  *       the size of the RX, TX and COMPLETION rings. The FILL ring gets room for twice the RX frames
  *       (see below).</td></tr>
- *   <tr><td>{@code xdpMode}</td><td>OptXDPMode</td><td>{@link XdpMode#DRV}</td><td></td></tr>
- *   <tr><td>{@code queueCount}</td><td>OptQueueCount</td><td>1</td><td>1 for {@link XdpSocket};
+ *   <tr><th scope="row">{@code xdpMode}</th><td>{@link XdpMode#AUTO}</td><td>{@code AUTO}, {@code DRV} or {@code SKB}</td></tr>
+ *   <tr><th scope="row">{@code queueCount}</th><td>1</td><td>1 for {@link XdpSocket};
  *       1 .. the interface's queue count for {@link XdpMultiQueue}</td></tr>
- *   <tr><td>{@code pollTimeout}</td><td>OptPollTimeout</td><td>100 µs</td><td>1 µs .. 1 hour; used in
+ *   <tr><th scope="row">{@code pollTimeout}</th><td>100 µs</td><td>1 µs .. 1 hour; used in
  *       {@link IoMode#NONBLOCK} only</td></tr>
- *   <tr><td>{@code ioMode}</td><td>OptIoMode</td><td>{@link IoMode#BLOCK}</td><td></td></tr>
- *   <tr><td>{@code frameSize}</td><td>(2048, fixed)</td><td>2048</td><td>2048 or 4096. A frame carries at
+ *   <tr><th scope="row">{@code ioMode}</th><td>{@link IoMode#BLOCK}</td><td>{@code BLOCK} or {@code NONBLOCK}</td></tr>
+ *   <tr><th scope="row">{@code frameSize}</th><td>2048</td><td>2048 or 4096 bytes. A frame carries at
  *       most frameSize − 256 bytes: the kernel keeps 256 bytes of headroom in front of every received
- *       frame, and we keep sent frames to the same limit.</td></tr>
- *   <tr><td>{@code networkNamespace}</td><td>—</td><td>none</td><td>a name from {@code ip netns list}: open
+ *       frame, and sent frames are held to the same limit.</td></tr>
+ *   <tr><th scope="row">{@code networkNamespace}</th><td>none</td><td>a name from {@code ip netns list}: open
  *       enters it on the calling thread for the duration of the open (sockets keep their namespace)</td></tr>
- *   <tr><td>{@code receive}</td><td>—</td><td>true</td><td>false: a send-only socket. No XDP program is
+ *   <tr><th scope="row">{@code receive}</th><td>true</td><td>false: a send-only socket. No XDP program is
  *       attached, so the interface's incoming traffic keeps going to the kernel stack; reads throw
  *       {@link IllegalStateException}. For traffic generators next to other traffic.</td></tr>
- *   <tr><td>{@code txBudget}</td><td>—</td><td>0 (auto)</td><td>0, or 32 .. ringSize: frames one TX kick may
+ *   <tr><th scope="row">{@code txBudget}</th><td>0 (auto)</td><td>0, or 32 .. ringSize: frames one TX kick may
  *       send in copy mode ({@code XDP_MAX_TX_SKB_BUDGET}, Linux 6.17). Auto: {@code min(256, ringSize)}
  *       where the kernel has the option, its default of 32 elsewhere. A larger budget means fewer
  *       {@code sendto} calls per frame (batches of 64 go out in one kick instead of two).</td></tr>
- *   <tr><td>{@code busyPoll}</td><td>—</td><td>20 µs</td><td>0 .. 1 hour: how long a read that finds no
+ *   <tr><th scope="row">{@code busyPoll}</th><td>20 µs</td><td>0 .. 1 hour: how long a read that finds no
  *       frame keeps checking the RX ring before it sleeps in {@code ppoll}. 0 sleeps at once; 1 hour is
  *       busy polling.</td></tr>
+ *   <tr><th scope="row">{@code multiBuffer}</th><td>{@link MultiBuffer#AUTO}</td><td>frames longer than one
+ *       UMEM frame (jumbo frames), over several: on where the interface's MTU needs it</td></tr>
+ *   <tr><th scope="row">{@code filter}, {@code filterBytecode}</th><td>none</td><td>a pcap-filter expression (or
+ *       {@code tcpdump -ddd} text) the XDP program applies: frames that match go to the socket, the
+ *       rest to the kernel's stack</td></tr>
+ *   <tr><th scope="row">{@code pinXskMap}, {@code externalXskMap}</th><td>none</td><td>pin our XSKMAP in
+ *       bpffs; or attach no program and join the pinned XSKMAP of a program of your own</td></tr>
+ *   <tr><th scope="row">{@code kernelBusyPoll}</th><td>0 (off)</td><td>0 .. 1 ms: the kernel's preferred
+ *       busy polling ({@code SO_BUSY_POLL}), with {@code kernelBusyPollBudget} frames per poll</td></tr>
  * </table>
  *
  * <p><b>Rings and frames.</b> {@code numFrames ≥ ringSize} is required: the RX frames must be able to
@@ -54,15 +65,24 @@ import java.util.Objects;
  * although the reader kept up. With room for twice the frames a refill always fits.
  */
 public final class XdpOptions {
+    /** Default {@code numFrames}: 1024 frames in each half (TX, RX) of the UMEM. */
     public static final int DEFAULT_NUM_FRAMES = 1024;
+    /** Default {@code ringSize}: 1024 entries in the RX, TX and COMPLETION rings. */
     public static final int DEFAULT_RING_SIZE = 1024;
+    /** Default {@code pollTimeout}: 100 µs. */
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofNanos(100_000);
+    /** Default {@code frameSize}: 2048 bytes per UMEM frame. */
     public static final int DEFAULT_FRAME_SIZE = 2048;
 
+    /** The smallest {@code ringSize}: 16 entries. */
     public static final int MIN_RING_SIZE = 16;
+    /** The largest {@code ringSize}: 1048576 (2<sup>20</sup>) entries. */
     public static final int MAX_RING_SIZE = 1 << 20;
+    /** The largest {@code numFrames}: 1048576 (2<sup>20</sup>) frames in each half of the UMEM. */
     public static final int MAX_NUM_FRAMES = 1 << 20;
+    /** The shortest {@code pollTimeout}: 1 µs. */
     public static final Duration MIN_POLL_TIMEOUT = Duration.ofNanos(1_000);
+    /** The longest {@code pollTimeout}: 1 hour. */
     public static final Duration MAX_POLL_TIMEOUT = Duration.ofHours(1);
     /** The kernel's per-kick TX budget when nobody sets one ({@code TX_BATCH_SIZE}), and the smallest it takes. */
     public static final int KERNEL_TX_BUDGET = 32;
@@ -121,16 +141,30 @@ public final class XdpOptions {
         this.kernelBusyPollBudget = b.kernelBusyPollBudget;
     }
 
-    /** The seed's defaults: 1024 frames, rings of 1024, DRV, 1 queue, 100 µs, BLOCK; 2048-byte frames. */
+    /**
+     * The defaults: 1024 frames, rings of 1024, DRV, 1 queue, 100 µs poll timeout, BLOCK, 2048-byte
+     * frames, no namespace, receiving, auto TX budget, 20 µs busy poll.
+     *
+     * @return the default options (one shared immutable instance)
+     */
     public static XdpOptions defaults() {
         return DEFAULTS;
     }
 
+    /**
+     * A builder that starts from the {@link #defaults()}.
+     *
+     * @return a new builder; not thread-safe, use it from one thread
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder that starts from these options. */
+    /**
+     * A builder that starts from these options, to change a few of them.
+     *
+     * @return a new builder holding these options' values
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.numFrames = numFrames;
@@ -154,25 +188,91 @@ public final class XdpOptions {
         return b;
     }
 
-    /** Frames in each half (TX, RX) of the UMEM. */
+    /**
+     * Frames in each half (TX, RX) of the UMEM.
+     *
+     * @return the number of frames per direction, {@code ringSize} .. {@link #MAX_NUM_FRAMES}
+     */
     public int numFrames() { return numFrames; }
-    /** Entries in the RX, TX and COMPLETION rings (the FILL ring gets room for twice the RX frames). */
+
+    /**
+     * Entries in the RX, TX and COMPLETION rings (the FILL ring gets room for twice the RX frames).
+     *
+     * @return the ring size, a power of two between {@link #MIN_RING_SIZE} and {@link #MAX_RING_SIZE}
+     */
     public int ringSize() { return ringSize; }
+
+    /**
+     * Where the XDP program runs: in the driver or in the generic path.
+     *
+     * @return the XDP mode, never {@code null}
+     */
     public XdpMode xdpMode() { return xdpMode; }
+
+    /**
+     * Queues to open, {@code [0, queueCount)}: 1 for an {@link XdpSocket}, one socket per queue for an
+     * {@link XdpMultiQueue}.
+     *
+     * @return the number of queues, at least 1
+     */
     public int queueCount() { return queueCount; }
+
+    /**
+     * How long a read or write waits in {@link IoMode#NONBLOCK} mode before it gives up; not used in
+     * {@link IoMode#BLOCK} mode.
+     *
+     * @return the timeout, {@link #MIN_POLL_TIMEOUT} .. {@link #MAX_POLL_TIMEOUT}
+     */
     public Duration pollTimeout() { return pollTimeout; }
+
+    /**
+     * Whether reads and writes wait for a frame or for room ({@code BLOCK}), or give up after
+     * {@link #pollTimeout()} ({@code NONBLOCK}).
+     *
+     * @return the I/O mode, never {@code null}
+     */
     public IoMode ioMode() { return ioMode; }
-    /** Size of one UMEM frame. */
+
+    /**
+     * Size of one UMEM frame.
+     *
+     * @return 2048 or 4096 bytes
+     */
     public int frameSize() { return frameSize; }
-    /** The largest frame that can be received or sent: {@code frameSize − 256}. */
+
+    /**
+     * The largest frame that can be received or sent: {@code frameSize − 256} (the kernel's headroom).
+     *
+     * @return bytes: 1792 or 3840
+     */
     public int frameRoom() { return frameSize - HEADROOM; }
-    /** The namespace open enters, or {@code null}. */
+
+    /**
+     * The network namespace that {@code open} enters, as {@code ip netns list} names it.
+     *
+     * @return the namespace name, or {@code null} for the caller's own namespace
+     */
     public String networkNamespace() { return networkNamespace; }
-    /** The copy-mode TX budget asked for: 0 for auto, else 32 .. ringSize. */
+
+    /**
+     * The copy-mode TX budget asked for: how many frames one kick of the kernel may send.
+     *
+     * @return 0 for auto, else {@link #KERNEL_TX_BUDGET} .. {@code ringSize} frames
+     */
     public int txBudget() { return txBudget; }
-    /** Whether the socket receives (attaches the redirect program); false for a send-only socket. */
+
+    /**
+     * Whether the socket receives: attaches the XDP program that redirects the queue's frames to it.
+     *
+     * @return {@code true} to receive (and send); {@code false} for a send-only socket
+     */
     public boolean receive() { return receive; }
-    /** How long a waiting read spins on its RX ring before it sleeps in {@code ppoll}. */
+
+    /**
+     * How long a waiting read spins on its RX ring before it sleeps in {@code ppoll}.
+     *
+     * @return the spin time, {@link Duration#ZERO} .. {@link #MAX_BUSY_POLL}
+     */
     public Duration busyPoll() { return busyPoll; }
     /**
      * Whether frames longer than one UMEM frame are received and sent ({@link MultiBuffer}).
@@ -214,6 +314,11 @@ public final class XdpOptions {
     /** @return frames the device's poll may take in one busy poll ({@code SO_BUSY_POLL_BUDGET}) */
     public int kernelBusyPollBudget() { return kernelBusyPollBudget; }
 
+    /**
+     * The options for logs, e.g. {@code XdpOptions{numFrames=1024, ringSize=1024, ...}}.
+     *
+     * @return every option with its value
+     */
     @Override
     public String toString() {
         return "XdpOptions{numFrames=" + numFrames + ", ringSize=" + ringSize + ", xdpMode=" + xdpMode
@@ -226,6 +331,12 @@ public final class XdpOptions {
                 + "}";
     }
 
+    /**
+     * Options are equal when every option is.
+     *
+     * @param o the object to compare with
+     * @return whether {@code o} is an {@code XdpOptions} with the same value for every option
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof XdpOptions x && numFrames == x.numFrames && ringSize == x.ringSize && xdpMode == x.xdpMode
@@ -237,13 +348,22 @@ public final class XdpOptions {
                 && kernelBusyPollBudget == x.kernelBusyPollBudget;
     }
 
+    /**
+     * A hash of every option, consistent with {@link #equals(Object)}.
+     *
+     * @return the hash code
+     */
     @Override
     public int hashCode() {
         return Objects.hash(numFrames, ringSize, xdpMode, queueCount, pollTimeout, ioMode, frameSize, networkNamespace, txBudget, receive, busyPoll,
                 multiBuffer, filter, filterBytecode, pinXskMap, externalXskMap, kernelBusyPoll, kernelBusyPollBudget);
     }
 
-    /** Collects options; {@link #build()} checks them all and names the first one that breaks a rule. */
+    /**
+     * Collects options; {@link #build()} checks them all and names the first one that breaks a rule.
+     * The setters only record their value (no checks until {@code build()}) and return this builder.
+     * A builder is not thread-safe; the options it builds are.
+     */
     public static final class Builder {
         private int numFrames = DEFAULT_NUM_FRAMES;
         private int ringSize = DEFAULT_RING_SIZE;
@@ -266,25 +386,107 @@ public final class XdpOptions {
 
         private Builder() {}
 
+        /**
+         * Frames in each half (TX, RX) of the UMEM: {@code ringSize} .. 1048576, default 1024. More than
+         * {@code ringSize} leaves slack for frames held by zero-copy reads and for completions in flight.
+         * The UMEM takes {@code 2 × numFrames × frameSize} bytes of locked memory.
+         *
+         * @param numFrames frames per direction
+         * @return this builder
+         */
         public Builder numFrames(int numFrames) { this.numFrames = numFrames; return this; }
+
+        /**
+         * Entries in the RX, TX and COMPLETION rings: a power of two, 16 .. 1048576, default 1024.
+         *
+         * @param ringSize entries per ring
+         * @return this builder
+         */
         public Builder ringSize(int ringSize) { this.ringSize = ringSize; return this; }
+
+        /**
+         * Where the XDP program runs: {@link XdpMode#AUTO} (native where the driver has it, else
+         * generic; the default), {@link XdpMode#DRV} (native, strict) or {@link XdpMode#SKB}
+         * (generic, any interface).
+         *
+         * @param xdpMode the mode; {@code null} is refused by {@code build()}
+         * @return this builder
+         */
         public Builder xdpMode(XdpMode xdpMode) { this.xdpMode = xdpMode; return this; }
+
+        /**
+         * Queues to open, {@code [0, queueCount)}: 1 (default) for an {@link XdpSocket}; for an
+         * {@link XdpMultiQueue} at most the queues the interface has in use, which {@code open} checks.
+         *
+         * @param queueCount the number of queues, at least 1
+         * @return this builder
+         */
         public Builder queueCount(int queueCount) { this.queueCount = queueCount; return this; }
+
+        /**
+         * How long a read or write waits in {@link IoMode#NONBLOCK} mode before it gives up (returns
+         * {@code null}, 0 or {@code false}): 1 µs .. 1 hour, default 100 µs. Not used in BLOCK mode.
+         *
+         * @param pollTimeout the timeout; {@code null} is refused by {@code build()}
+         * @return this builder
+         */
         public Builder pollTimeout(Duration pollTimeout) { this.pollTimeout = pollTimeout; return this; }
+
+        /**
+         * {@link IoMode#BLOCK} (default): reads wait for a frame and writes for room, until
+         * {@code close()}; {@link IoMode#NONBLOCK}: they give up after {@code pollTimeout}.
+         *
+         * @param ioMode the I/O mode; {@code null} is refused by {@code build()}
+         * @return this builder
+         */
         public Builder ioMode(IoMode ioMode) { this.ioMode = ioMode; return this; }
+
+        /**
+         * Bytes per UMEM frame: 2048 (default) or 4096. The longest frame is this minus 256 bytes of
+         * headroom: 1792 or 3840 bytes.
+         *
+         * @param frameSize 2048 or 4096
+         * @return this builder
+         */
         public Builder frameSize(int frameSize) { this.frameSize = frameSize; return this; }
-        /** Open inside this network namespace ({@code ip netns list}); {@code null} for the caller's own. */
+
+        /**
+         * Open inside this network namespace ({@code ip netns list}); {@code null} (default) for the
+         * caller's own. The name must not be empty or contain {@code /}, NUL or control characters.
+         *
+         * @param name the namespace name, or {@code null}
+         * @return this builder
+         */
         public Builder networkNamespace(String name) { this.networkNamespace = name; return this; }
-        /** Frames one copy-mode TX kick may send: 0 for auto ({@code min(256, ringSize)} where supported), or 32 .. ringSize. */
+
+        /**
+         * Frames one copy-mode TX kick may send: 0 (default) for auto ({@code min(256, ringSize)} where
+         * the kernel supports it, Linux 6.17 and later), or 32 .. ringSize.
+         *
+         * @param frames the budget in frames, or 0
+         * @return this builder
+         */
         public Builder txBudget(int frames) { this.txBudget = frames; return this; }
-        /** False for a send-only socket: no XDP program, the interface's traffic stays with the kernel stack. */
+
+        /**
+         * {@code false} for a send-only socket: no XDP program is attached, so the interface's incoming
+         * traffic stays with the kernel stack, and reads throw {@link IllegalStateException}. Default
+         * {@code true}.
+         *
+         * @param receive whether the socket receives
+         * @return this builder
+         */
         public Builder receive(boolean receive) { this.receive = receive; return this; }
+
         /**
          * How long a read that finds no frame keeps checking the RX ring before it sleeps in
          * {@code ppoll}: 0 … 1 hour, default 20 µs. While frames keep coming a spinning reader never
          * sleeps, which saves the system calls of the sleep and the kernel's work of waking it (on veth
          * that runs on the sending CPU); the price is CPU time while nothing comes. 0 sleeps at once;
          * {@link #MAX_BUSY_POLL} is busy polling. In NONBLOCK mode the spin counts against {@code pollTimeout}.
+         *
+         * @param busyPoll the spin time; {@code null} is refused by {@code build()}
+         * @return this builder
          */
         public Builder busyPoll(Duration busyPoll) { this.busyPoll = busyPoll; return this; }
 
@@ -364,7 +566,13 @@ public final class XdpOptions {
          */
         public Builder kernelBusyPollBudget(int frames) { this.kernelBusyPollBudget = frames; return this; }
 
-        /** @throws IllegalArgumentException naming the option, its value and the rule it breaks */
+        /**
+         * Checks every option against its rule and makes the options. The builder can be used again.
+         *
+         * @return the options
+         * @throws IllegalArgumentException naming the first option that breaks a rule, its value and the
+         *         rule, e.g. {@code ringSize = 1000: must be a power of two between 16 and 1048576 (...)}
+         */
         public XdpOptions build() {
             if (Integer.bitCount(ringSize) != 1 || ringSize < MIN_RING_SIZE || ringSize > MAX_RING_SIZE) {
                 throw bad("ringSize", ringSize, "must be a power of two between " + MIN_RING_SIZE + " and " + MAX_RING_SIZE

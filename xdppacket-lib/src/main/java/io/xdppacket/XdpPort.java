@@ -59,16 +59,21 @@ public interface XdpPort extends AutoCloseable {
 
     /**
      * Gives the frames of the last zero-copy read back to the kernel now, instead of at the next read.
+     * The views of that read are cleared. Call it from the reading thread.
      *
      * @throws XdpClosedException if the port is closed
+     * @throws XdpException if the kernel failed while taking the frames back
      */
     void release() throws XdpException;
 
     /**
      * Sends {@code frames[from .. from+count)}, each array exactly one Ethernet frame, copied into
      * the UMEM; every frame is checked before any is written. A multi-queue port spreads the range
-     * over its queues (see {@link XdpMultiQueue#writePackets(byte[][], int, int)}).
+     * over its queues (see {@link XdpMultiQueue#writePackets(byte[][], int, int)}). Allocates nothing.
      *
+     * @param frames the frames, each array exactly one Ethernet frame (no FCS); not {@code null}
+     * @param from   index of the first frame to send
+     * @param count  how many frames to send, from {@code from}
      * @return frames taken, a prefix of the range: all of them, fewer only in NONBLOCK mode when
      *         there was no room for {@code pollTimeout}
      * @throws IllegalArgumentException if a frame is shorter than 14 or longer than {@link #maxFrameLength()} bytes
@@ -158,50 +163,84 @@ public interface XdpPort extends AutoCloseable {
      */
     XdpMultiQueueStats queueStats() throws XdpException;
 
-    /** @return how many queues this port uses: {@code [0, queueCount())} */
+    /**
+     * The queues this port reads and writes.
+     *
+     * @return how many queues this port uses: {@code [0, queueCount())}
+     */
     int queueCount();
 
     /**
-     * @return the longest frame a write accepts: {@code frameSize − 256}, or on a multi-buffer port 17
-     *         UMEM frames' worth (the interface's MTU limits what gets through)
+     * The longest frame a write accepts.
+     *
+     * @return bytes: {@code frameSize − 256} (1792 by default), or on a multi-buffer port 17 UMEM
+     *         frames' worth (the interface's MTU limits what gets through)
      */
     int maxFrameLength();
 
     /**
-     * @return whether frames longer than one UMEM frame are received and sent
-     *         ({@link XdpOptions.Builder#multiBuffer}, resolved against the interface's MTU)
+     * Whether frames longer than one UMEM frame are received and sent.
+     *
+     * @return what {@link XdpOptions.Builder#multiBuffer} asked for, resolved against the interface's MTU
      */
     boolean isMultiBuffer();
 
     /**
-     * @return where the XDP program feeding this port runs: {@link XdpMode#DRV} or {@link XdpMode#SKB}
-     *         for the library's program ({@link XdpMode#AUTO} resolved); for a port without one
-     *         (send-only, or joined to a program of your own) the mode the options asked for
+     * Where the XDP program feeding this port runs.
+     *
+     * @return {@link XdpMode#DRV} or {@link XdpMode#SKB} for the library's program ({@link XdpMode#AUTO}
+     *         resolved); for a port without one (send-only, or joined to a program of your own) the
+     *         mode the options asked for
      */
     XdpMode mode();
 
     /**
-     * @return why {@link XdpMode#AUTO} ended in {@link #mode()} when it is not native, or {@code null}
-     *         when the mode is the one asked for
+     * Why {@link XdpMode#AUTO} ended in the mode it did.
+     *
+     * @return the reason when it is not native, or {@code null} when the mode is the one asked for
      */
     String modeReason();
 
-    /** @return where the frames' timestamps come from on this port */
+    /**
+     * Where the frames' timestamps come from on this port.
+     *
+     * @return {@link TimestampSource#ARRIVAL} or {@link TimestampSource#READ}
+     */
     TimestampSource timestampSource();
 
-    /** @return whether the kernel moves frames without copying (driver zero-copy support); false on veth */
+    /**
+     * Whether the driver moves frames to and from the UMEM without copying (AF_XDP zero-copy mode).
+     *
+     * @return {@code true} in zero-copy mode; {@code false} in copy mode (veth, generic XDP)
+     */
     boolean isZeroCopy();
 
-    /** @return the interface's name, as given to open */
+    /**
+     * The interface this port was opened on.
+     *
+     * @return the interface's name, as given to open
+     */
     String interfaceName();
 
-    /** @return the interface's ifindex, in the network namespace the port was opened in */
+    /**
+     * The interface this port was opened on.
+     *
+     * @return the interface's ifindex, in the network namespace the port was opened in
+     */
     int interfaceIndex();
 
-    /** @return the options the port was opened with */
+    /**
+     * The options this port was opened with (for a multi-queue port, with its real queue count).
+     *
+     * @return the options
+     */
     XdpOptions options();
 
-    /** @return whether {@link #close()} was called */
+    /**
+     * Whether the port was closed. Any thread may ask.
+     *
+     * @return whether {@link #close()} was called
+     */
     boolean isClosed();
 
     /**

@@ -52,27 +52,50 @@ public record XdpStats(
     /** All zero. */
     public static final XdpStats ZERO = builder().build();
 
-    /** A builder with every counter at 0: set counters by name, then {@link Builder#build()}. */
+    /**
+     * A builder with every counter at 0: set counters by name, then {@link Builder#build()}. For tests
+     * and for code that adds up counters of its own.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Frames taken by writes that the kernel has not completed yet. */
+    /**
+     * Frames taken by writes that the kernel has not completed yet ({@code txPackets − txCompleted}).
+     *
+     * @return frames in flight; 0 after a successful {@code flush()}
+     */
     public long txInFlight() {
         return txPackets - txCompleted;
     }
 
-    /** Frames sent: completed and not dropped by the driver. */
+    /**
+     * Frames sent: completed and not dropped by the driver ({@code txCompleted − txDropped}).
+     *
+     * @return frames the driver sent
+     */
     public long txSent() {
         return txCompleted - txDropped;
     }
 
-    /** Every RX drop the kernel counted ({@code kernelRxFillRingEmpty} is already part of {@code kernelRxDropped}). */
+    /**
+     * Every RX drop the kernel counted: {@code kernelRxDropped + kernelRxInvalidDescs +
+     * kernelRxRingFull} ({@code kernelRxFillRingEmpty} is already part of {@code kernelRxDropped}).
+     *
+     * @return frames the kernel dropped before the application could read them
+     */
     public long kernelRxDropsTotal() {
         return kernelRxDropped + kernelRxInvalidDescs + kernelRxRingFull;
     }
 
-    /** Field-by-field sum, for totals over queues. */
+    /**
+     * Field-by-field sum, for totals over queues.
+     *
+     * @param o the counters to add
+     * @return a new {@code XdpStats} holding the sums
+     */
     public XdpStats plus(XdpStats o) {
         return builder()
                 .rxPackets(rxPackets + o.rxPackets)
@@ -256,7 +279,11 @@ public record XdpStats(
          */
         public Builder filterPassed(long v) { filterPassed = v; return this; }
 
-        /** The counters set so far. */
+        /**
+         * The counters set so far.
+         *
+         * @return a new {@code XdpStats}
+         */
         public XdpStats build() {
             return new XdpStats(rxPackets, rxBytes, rxPolls, rxWakeups, rxInvalid,
                     txPackets, txBytes, txCompleted, txDropped, txForwarded, txKicks, txPolls,

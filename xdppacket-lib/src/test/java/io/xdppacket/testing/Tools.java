@@ -80,14 +80,29 @@ public final class Tools {
         return false;
     }
 
-    /** How to name a missing tool in a skip message. */
+    /** The Debian package of a command the tests run, for skip messages (the README lists them too), or null. */
+    static String debianPackage(String tool) {
+        return switch (tool) {
+            case "ip" -> "iproute2";
+            case "tcpdump", "tshark", "bpftool", "ethtool", "make", "gcc", "clang" -> tool;
+            case "script" -> "bsdutils";
+            case "env" -> "coreutils";
+            case "setpriv" -> "util-linux";
+            case "kill" -> "procps";
+            case PYTHON -> "python3";
+            default -> null;
+        };
+    }
+
+    /** How to name a missing tool in a skip message: what it is and the package that has it. */
     public static String describe(String tool) {
         int colon = tool.indexOf(':');
         if (colon > 0) {
             return "Python module " + tool.substring(colon + 1) + " for " + tool.substring(0, colon)
                     + " (Debian: apt-get install python3-" + tool.substring(colon + 1) + ")";
         }
-        return tool + " (not found on PATH)";
+        String pkg = debianPackage(tool);
+        return tool + " (not found on PATH" + (pkg == null ? "" : "; Debian: apt-get install " + pkg) + ")";
     }
 
     /** Splits a command line for {@link #run(List)} without a shell: words separated by spaces. */

@@ -5,7 +5,8 @@ import io.xdppacket.XdpOptions;
 import io.xdppacket.XdpSocket;
 import io.xdppacket.cli.os.Affinity;
 import io.xdppacket.cli.CliErrors;
-import io.xdppacket.cli.frame.UdpFrameBuilder;
+import io.xdppacket.cli.FrameLength;
+import io.xdppacket.cli.Main;
 import io.xdppacket.cli.traffic.StopSignal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,30 +21,43 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code xdppacket bench}: the seed's performance table, filled in on veth pairs of its own, and
+ * {@code xdppacket bench}: the performance table (rows 2–11), filled in on veth pairs of its own, and
  * optionally side by side with the C reference.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the seed's performance table on veth pairs of its own, optionally beside C.",
-                "Creates network namespaces joined by veth pairs (1 queue for the single-queue rows, --queues for the others),",
-                "runs the seed's rows 2-11 and prints, for each, packets/s, Mbit/s, CPU time and heap bytes allocated per",
-                "frame. Row 1 is the test environment. Needs root; deletes everything it made, also on Ctrl-C.",
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+        description = {"Measure the performance table on veth pairs of its own, optionally beside C.",
                 "",
-                "Rows: 2 single-queue single-frame send, 3 single-queue batch send, 4 single-queue single-frame receive,",
-                "5 single-queue batch receive, 6 multi-queue send, 7 multi-queue receive (6, 7: XdpMultiQueue's own",
-                "writePacket/zeroCopyReadPacket from one thread), 8 multi-queue single-frame send, 9 multi-queue batch send,",
-                "10 multi-queue single-frame receive, 11 multi-queue batch receive (8-11: a thread per queue).",
-                "Send rows: the peer drops the frames in XDP. Receive rows: a sender of ours feeds the link.",
+                "Creates network namespaces joined by veth pairs (1 queue for the single-queue rows, --queues for the"
+                + " others), runs rows 2-11 and prints, for each, packets/s, Mbit/s, CPU time and heap bytes allocated"
+                + " per frame. Row 1 is the test environment. Needs root; deletes everything it made, also on Ctrl-C.",
                 "",
-                "--compare-c builds the repository's C side, cbench/ (C on libxdp; needs make, gcc, clang, libxdp-dev, libbpf-dev),",
-                "and runs it on every row it supports at the same time as ours, on a second veth pair, the pairs swapped every",
-                "round; ours/C is the median of the per-round ratios of packets/s."},
-        footer = {"",
-                "Threads: senders on CPU 0 (a thread per queue: spread over the CPUs), receivers on CPU 1; C's processes",
-                "pinned the same way. On veth the peer's receive path runs on the sending CPU.",
+                "Rows: 2 single-queue single-frame send, 3 single-queue batch send, 4 single-queue single-frame"
+                + " receive, 5 single-queue batch receive, 6 multi-queue send, 7 multi-queue receive (6, 7:"
+                + " XdpMultiQueue's own writePackets/zeroCopyReadPacket from one thread), 8 multi-queue single-frame"
+                + " send, 9 multi-queue batch send, 10 multi-queue single-frame receive, 11 multi-queue batch receive"
+                + " (8-11: a thread per queue). Send rows: the peer drops the frames in XDP. Receive rows: a sender of"
+                + " ours feeds the link.",
                 "",
-                "Exit codes: 0 done; 1 a row failed; 2 bad usage; 3 not root, no AF_XDP, or the C side cannot be built;",
-                "130 Ctrl-C."})
+                "--compare-c builds the repository's C side, cbench/ (C on libxdp; needs make, gcc, clang, libxdp-dev,"
+                + " libbpf-dev), and runs it on every row it supports at the same time as ours, on a second veth"
+                + " pair, the pairs swapped every round; ours/C is the median of the per-round ratios of packets/s.",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  sudo xdppacket bench --quick",
+                "      every row once, for about a second: checks that it all runs",
+                "  sudo xdppacket bench",
+                "      rows 2-11, 3 rounds of 5 seconds each (about 4 minutes)",
+                "  sudo xdppacket bench --rows 3,5 --size 1514 --json",
+                "      two rows with full-size frames, as JSON",
+                "  sudo xdppacket bench --compare-c --rounds 5",
+                "      ours beside the C side (cbench), 5 rounds a row",
+                "",
+                "Threads: senders on CPU 0 (a thread per queue: spread over the CPUs), receivers on CPU 1; C's"
+                + " processes pinned the same way. On veth the peer's receive path runs on the sending CPU.",
+                "",
+                "Exit codes: 0 done; 1 a row failed; 2 bad usage; 3 not root, no AF_XDP, or the C side cannot"
+                + " be built; 130 Ctrl-C."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -64,12 +78,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Rounds per row, 1..100; the table shows medians (default: 3).")
     Integer rounds;
 
-    @Option(names = "--rows", paramLabel = "N[,N...]", order = 5, split = ",",
+    @Option(names = "--rows", paramLabel = "N", order = 5, split = ",",
             description = "Run only these rows (2..11; default: all).")
     List<Integer> rowNumbers;
 
-    @Option(names = "--size", paramLabel = "BYTES", order = 6, defaultValue = "64",
-            description = "Frame length without FCS, 60..1514 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--size", paramLabel = "BYTES", order = 6, defaultValue = FrameLength.DEFAULT_TEXT,
+            description = FrameLength.DESCRIPTION)
     int size;
 
     @Option(names = "--batch", paramLabel = "N", order = 7, defaultValue = "64",
@@ -81,7 +95,8 @@ public final class BenchCommand implements Callable<Integer> {
     int queues;
 
     @Option(names = "--mode", paramLabel = "drv|skb", order = 9, defaultValue = "drv",
-            description = "XDP mode of the receiving end's program (default: ${DEFAULT-VALUE}).")
+            description = "Where the XDP program of the receiving end runs: drv (native, in the veth driver) or skb"
+                    + " (generic) (default: ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--wait", paramLabel = "busy|poll", order = 10, defaultValue = "busy",
@@ -145,10 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private BenchConfig validate() {
         XdpMode xdpMode = CliErrors.xdpMode(mode);
-        if (size < UdpFrameBuilder.MIN_FRAME_LENGTH || size > UdpFrameBuilder.MAX_FRAME_LENGTH) {
-            throw CliErrors.usage("--size " + size + ": must be between " + UdpFrameBuilder.MIN_FRAME_LENGTH + " and "
-                    + UdpFrameBuilder.MAX_FRAME_LENGTH);
-        }
+        FrameLength.check(size);
         if (batch < 1 || batch > 1024) throw CliErrors.usage("--batch " + batch + ": must be between 1 and 1024");
         if (queues < 2 || queues > 16) throw CliErrors.usage("--queues " + queues + ": must be between 2 and 16");
         if (!waitMode.equals("busy") && !waitMode.equals("poll")) throw CliErrors.usage("--wait " + waitMode + ": must be busy or poll");

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The bench's output: the seed's table for people, or JSON for machines. Rates count frame bytes
+ * The bench's output: the performance table for people, or JSON for machines. Rates count frame bytes
  * without FCS, preamble or gap. Per-frame CPU is the hot threads' (C: the processes') CPU time in
  * the window divided by the frames they moved; on veth a sender's CPU time includes the peer's
  * receive path, which the kernel runs on the sending CPU.

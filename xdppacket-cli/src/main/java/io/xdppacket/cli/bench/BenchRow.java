@@ -3,13 +3,13 @@ package io.xdppacket.cli.bench;
 import java.util.List;
 
 /**
- * The seed's performance table: its row 1 is the test environment ({@link Environment}), rows 2–11
+ * The performance table: its row 1 is the test environment ({@link Environment}), rows 2–11
  * are these. Each row says which side of the veth is measured, over how many queues, through which
  * API, and what the C side ({@code cbench/}, libxdp) runs for the same row, if anything.
  *
  * <p>"Single-frame" rows move one frame per call, "batch" rows {@code --batch} frames per call. The
  * two unqualified multi-queue rows (6, 7) use {@code XdpMultiQueue}'s own calls from one thread (the
- * seed's {@code XDPMultiQueue.WritePacket} / {@code ReadPacket}); rows 8–11 give each queue's socket
+ * calls {@code writePackets} / {@code zeroCopyReadPacket}); rows 8–11 give each queue's socket
  * ({@code XdpMultiQueue.sockets()}) a thread of its own.
  */
 public enum BenchRow {

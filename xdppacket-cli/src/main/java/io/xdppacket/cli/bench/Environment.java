@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The seed's row 1, "test environment": CPU, memory, kernel, NIC and driver, JDK.
+ * Row 1 of the performance table, "test environment": CPU, memory, kernel, NIC and driver, JDK.
  *
  * @param nic the interface and its driver as {@code ethtool -i} reports them
  */

@@ -15,7 +15,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The few libc calls the command needs for itself and that are no part of the library's API: pinning
- * a hot thread to a CPU, entering a network namespace, and {@code bpf(2)} for the bench's drop sink.
+ * a hot thread to a CPU, entering a network namespace, {@code bpf(2)} for the bench's drop sink, and
+ * asking whether a standard stream is a terminal.
  * Each call returns the errno (0 on success); the command turns it into a message.
  */
 final class OsCalls {
@@ -41,6 +42,9 @@ final class OsCalls {
     private static final MethodHandle CLOSE = fn("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SETNS = fn("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX = fn("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // isatty sets errno (ENOTTY) on the usual "no" answer, which nobody needs: no capture.
+    private static final MethodHandle ISATTY = LINKER.downcallHandle(LINKER.defaultLookup().find("isatty").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SYSCALL3 = fn("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
             Linker.Option.firstVariadicArg(1));
 
@@ -103,6 +107,15 @@ final class OsCalls {
             MemorySegment st = a.allocate(ERRNO_LAYOUT);
             int index = (int) IF_NAMETOINDEX.invokeExact(st, a.allocateFrom(name));
             return result(index == 0 ? -1 : index, st);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Whether {@code fd} is a terminal ({@code isatty(3)}). */
+    static boolean isatty(int fd) {
+        try {
+            return (int) ISATTY.invokeExact(fd) == 1;
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

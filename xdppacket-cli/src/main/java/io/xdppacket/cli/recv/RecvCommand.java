@@ -4,6 +4,7 @@ import io.xdppacket.XdpMultiQueueStats;
 import io.xdppacket.XdpOptions;
 import io.xdppacket.XdpStats;
 import io.xdppacket.cli.CliErrors;
+import io.xdppacket.cli.Main;
 import io.xdppacket.cli.pcap.CaptureWriter;
 import io.xdppacket.cli.traffic.Converters;
 import io.xdppacket.cli.traffic.HotThread;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -27,29 +29,45 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 
 /** {@code xdppacket recv IFACE}: frames from queue 0 of IFACE, or of several queues, counted and optionally written to a capture file. */
-@Command(name = "recv", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "recv", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Receive frames through AF_XDP; count them, or write a pcap/pcapng file.",
-                "Frames come from an AF_XDP socket on queue 0 of IFACE, or one on each of queues [0, N) with"
-                + " --queues N (all: every RX queue), and can go to a pcap or pcapng file.",
-                "With several queues one thread reads them all: each read fills the batch from every queue that"
-                + " has frames, a share each, so no queue starves.",
-                "Receives until --count frames, --duration or Ctrl-C, whichever comes first, then prints a summary."
-                + " Needs root.",
-                "While it runs, frames that arrive on those queues of IFACE go to the sockets, not to the kernel's"
-                + " stack; frames on other queues still do."},
-        footer = {
                 "",
-                "Progress, once a second on stderr (not with --quiet), rates over that second:",
+                "Frames come from an AF_XDP socket on queue 0 of IFACE, or one on each of queues [0, N) with"
+                + " --queues N (all: every RX queue), and can go to a pcap or pcapng file. With several queues one"
+                + " thread reads them all: each read fills the batch from every queue that has frames, a share"
+                + " each, so no queue starves.",
+                "",
+                "Receives until --count frames, --duration or Ctrl-C, whichever comes first, then prints a summary."
+                + " Needs root. While it runs, frames that arrive on those queues of IFACE go to the sockets, not to"
+                + " the kernel's stack; frames on other queues still do.",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  sudo xdppacket recv eth0",
+                "      count the frames on queue 0 of eth0 until Ctrl-C",
+                "  sudo xdppacket recv eth0 --queues all -w in.pcapng --duration 10s",
+                "      capture every RX queue of eth0 for 10 seconds; read it with tshark -r",
+                "  sudo xdppacket recv vB --netns lab --count 1000000 -q",
+                "      a million frames in namespace lab; only the summary",
+                "  sudo xdppacket recv eth0 -w head.pcap --snaplen 128 --cpu 1",
+                "      the first 128 bytes of each frame, read on CPU 1",
+                "",
+                "Progress, once a second on stderr (not with --quiet), rates over that second;",
+                "on a terminal the line is redrawn in place:",
                 "  progress t=SECONDS received=FRAMES pps=RATE mbps=RATE dropped=N",
                 "  dropped: frames the kernel dropped before we read them (all reasons)",
                 "",
-                "Summary, on stdout at the end: one key=value per line, in this order:",
+                "Summary, on stdout at the end: a sentence, e.g.",
+                "  received 9,318,103 frames in 10.0 s (931,810/s, 477.1 Mbit/s); 424,233",
+                "  dropped by the kernel: RX ring full",
+                "then one key=value per line, in this order:",
                 "  interface, netns (if given), queues, mode, zero_copy, frames, bytes,",
-                "  seconds (from the first frame to the last), pps, mbps,",
-                "  elapsed (seconds from start to end),",
+                "  seconds (the measured window: from the start of receiving to its end),",
+                "  pps, mbps (over that window), elapsed (the same window),",
                 "  kernel_rx_dropped (no free frame on the FILL ring, frame too large: includes",
                 "  kernel_rx_fill_ring_empty), kernel_rx_fill_ring_empty,",
                 "  kernel_rx_ring_full (read too slowly), kernel_rx_invalid_descs,",
@@ -58,23 +76,24 @@ import java.util.concurrent.Callable;
                 "  order, e.g. 12,40,3,9; they add up to frames), queue_kernel_rx_drops",
                 "  (kernel_rx_drops_total of each queue),",
                 "  file and written (with --write), stopped (count|duration|interrupt)",
-                "  Rates count frame bytes without FCS, preamble or gap.",
+                "Rates count frame bytes without FCS, preamble or gap.",
                 "",
-                "--write: the format follows the extension (.pcap or .pcapng); nanosecond",
-                "timestamps (when the read took the frame's batch from the ring), the frame's",
-                "length and up to --snaplen of its bytes. Wireshark and tshark -r read both.",
-                "With several queues all of them go into the one file, in the order read: each",
-                "queue's frames in the order they arrived, the queues' interleaved; each frame",
-                "has its own queue's timestamp, so the file's timestamps can step back a little",
-                "where a batch moves from one queue to the next.",
+                "--write: the format follows the extension (.pcap or .pcapng); nanosecond timestamps (when the"
+                + " read took the frame's batch from the ring), the frame's length and up to --snaplen of its"
+                + " bytes. Wireshark and tshark -r read both. With several queues all of them go into the one"
+                + " file, in the order read: each queue's frames in the order they arrived, the queues'"
+                + " interleaved; each frame has its own queue's timestamp, so the file's timestamps can step back"
+                + " a little where a batch moves from one queue to the next.",
                 "",
-                "Exit codes: 0 done; 1 failure; 2 bad usage, an unknown IFACE or --netns (with",
-                "the library's message), more --queues than IFACE has, a --write file that",
-                "cannot be created; 3 not root, or AF_XDP/XDP unavailable; 130 Ctrl-C (after",
-                "the summary)."})
+                "Exit codes: 0 done; 1 failure; 2 bad usage, an unknown IFACE or --netns (with the library's"
+                + " message), more --queues than IFACE has, a --write file that cannot be created; 3 not root, or"
+                + " AF_XDP/XDP unavailable; 130 Ctrl-C (after the summary)."})
 public final class RecvCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    Main main;
 
     @Parameters(index = "0", paramLabel = "IFACE", description = "The interface to receive on.")
     String ifname;
@@ -95,7 +114,7 @@ public final class RecvCommand implements Callable<Integer> {
     Integer snaplen;
 
     @Mixin
-    PortOptions port;
+    RecvPortOptions port;
 
     @Override
     public Integer call() throws Exception {
@@ -131,10 +150,11 @@ public final class RecvCommand implements Callable<Integer> {
                         + (duration == null ? "" : duration.toNanos() / 1e9 + " s, ") + "Ctrl-C");
                 err.flush();
             }
-            ProgressLine progress = new ProgressLine(err, ProgressLine.Direction.RECEIVE, loop.meter, xdp);
+            ProgressLine progress = new ProgressLine(out, err, main.terminal(), ProgressLine.Direction.RECEIVE, loop.meter, xdp);
             long t0 = System.nanoTime();
             HotThread hot = HotThread.start("xdppacket-recv", port.cpu(), loop::run);
             hot.join(t0, port.quiet() ? s -> { } : progress::tick);
+            progress.end(signal.raised());
             Throwable failure = hot.failure();
             if (writer != null) {
                 try {
@@ -173,18 +193,20 @@ public final class RecvCommand implements Callable<Integer> {
     private Summary summary(Target target, XdpOptions options, XdpPort xdp, RecvLoop loop) throws Exception {
         XdpMultiQueueStats queues = xdp.queueStats();
         XdpStats st = queues.total();
-        long active = loop.lastNanos - loop.firstNanos;
-        Summary s = new Summary().put("interface", target.name());
+        // The measured window is the whole time the loop received: a frame that strayed in long before
+        // the traffic cannot stretch it, nor a pause before the first frame shrink it.
+        long window = loop.endNanos - loop.startNanos;
+        Summary s = new Summary(sentence(st, loop, window)).put("interface", target.name());
         if (target.netns() != null) s.put("netns", target.netns());
         s.put("queues", xdp.queueCount())
                 .put("mode", options.xdpMode().name().toLowerCase(Locale.ROOT))
                 .put("zero_copy", Boolean.toString(xdp.isZeroCopy()))
                 .put("frames", loop.frames)
                 .put("bytes", loop.bytes)
-                .put("seconds", active / 1e9, 6)
-                .put("pps", Summary.perSecond(loop.frames, active), 0)
-                .put("mbps", Summary.mbps(loop.bytes, active), 1)
-                .put("elapsed", (loop.endNanos - loop.startNanos) / 1e9, 6)
+                .put("seconds", window / 1e9, 6)
+                .put("pps", Summary.perSecond(loop.frames, window), 0)
+                .put("mbps", Summary.mbps(loop.bytes, window), 1)
+                .put("elapsed", window / 1e9, 6)
                 .put("kernel_rx_dropped", st.kernelRxDropped())
                 .put("kernel_rx_fill_ring_empty", st.kernelRxFillRingEmpty())
                 .put("kernel_rx_ring_full", st.kernelRxRingFull())
@@ -194,5 +216,36 @@ public final class RecvCommand implements Callable<Integer> {
                 .put("queue_kernel_rx_drops", queues.perQueue(), XdpStats::kernelRxDropsTotal);
         if (write != null) s.put("file", write.toString()).put("written", loop.frames);
         return s.put("stopped", loop.stop == null ? "failure" : loop.stop.key);
+    }
+
+    /**
+     * {@code received 9,318,103 frames in 10.0 s (931,810/s, 477.1 Mbit/s); 424,233 dropped by the kernel:
+     * RX ring full}, and what else a person should know.
+     */
+    private String sentence(XdpStats st, RecvLoop loop, long window) {
+        StringBuilder b = new StringBuilder("received ").append(Summary.frames(loop.frames)).append(" in ")
+                .append(Summary.seconds(window)).append(" (").append(Summary.rates(loop.frames, loop.bytes, window)).append(")");
+        long drops = st.kernelRxDropsTotal();
+        if (drops == 0) {
+            b.append("; none dropped by the kernel");
+        } else {
+            long fillEmpty = st.kernelRxFillRingEmpty();
+            long otherDropped = st.kernelRxDropped() - fillEmpty + st.kernelRxInvalidDescs();
+            StringJoiner why = new StringJoiner(", ");
+            reason(why, st.kernelRxRingFull(), drops, "RX ring full (read too slowly)");
+            reason(why, fillEmpty, drops, "no free frame on the FILL ring");
+            reason(why, otherDropped, drops, "frame too large or invalid");
+            b.append("; ").append(Summary.count(drops)).append(" dropped by the kernel: ").append(why);
+        }
+        if (write != null) b.append("; ").append(Summary.count(loop.frames)).append(" written to ").append(write.getFileName());
+        if (loop.stop == RecvLoop.Stop.INTERRUPT) b.append("; interrupted");
+        else if (loop.stop == null) b.append("; stopped by a failure");
+        return b.toString();
+    }
+
+    /** One reason for kernel drops: alone it needs no count, beside others it does. */
+    private static void reason(StringJoiner why, long count, long total, String text) {
+        if (count <= 0) return;
+        why.add(count == total ? text : Summary.count(count) + " " + text);
     }
 }

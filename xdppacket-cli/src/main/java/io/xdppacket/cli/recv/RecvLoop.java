@@ -43,7 +43,7 @@ final class RecvLoop {
     final Meter meter = new Meter();
 
     // Results, valid after run() (Thread.join orders them).
-    long frames, bytes, startNanos, firstNanos, lastNanos, endNanos;
+    long frames, bytes, startNanos, endNanos;
     Stop stop;
 
     /**
@@ -82,9 +82,6 @@ final class RecvLoop {
             PacketBatch b = count - frames < batch.capacity() ? single : batch;
             int n = port.zeroCopyReadPackets(b);
             if (n == 0) continue;
-            long seen = System.nanoTime();
-            if (frames == 0) firstNanos = seen;
-            lastNanos = seen;
             long sum = 0;
             for (int i = 0; i < n; i++) {
                 Packet p = b.get(i);

@@ -4,10 +4,11 @@ import io.xdppacket.XdpMultiQueueStats;
 import io.xdppacket.XdpOptions;
 import io.xdppacket.XdpStats;
 import io.xdppacket.cli.CliErrors;
+import io.xdppacket.cli.FrameLength;
+import io.xdppacket.cli.Main;
 import io.xdppacket.cli.frame.Ipv4Address;
 import io.xdppacket.cli.frame.MacAddress;
 import io.xdppacket.cli.frame.PortRange;
-import io.xdppacket.cli.frame.UdpFrameBuilder;
 import io.xdppacket.cli.frame.UdpFrameSpec;
 import io.xdppacket.cli.traffic.Converters;
 import io.xdppacket.cli.traffic.HotThread;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -34,23 +36,37 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code xdppacket send IFACE}: generated UDP frames or a capture's frames, out of queue 0 of IFACE, or of several queues. */
-@Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "send", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Send generated UDP frames, or replay a pcap/pcapng file, through AF_XDP.",
+                "",
                 "Frames leave through an AF_XDP socket on queue 0 of IFACE, or one on each of queues [0, N) with"
                 + " --queues N (all: every TX queue): generated Ethernet/IPv4/UDP frames, or the frames of a"
-                + " pcap/pcapng file, byte for byte.",
-                "With several queues one thread writes them all: each batch is cut into contiguous chunks, one per"
-                + " queue, in order (so each queue sends its frames in order; give --batch at least 32 per queue).",
-                "Sends until --count frames, --duration or Ctrl-C, whichever comes first; then waits until every"
-                + " frame has completed and prints a summary. Needs root.",
-                "The sockets only send: no XDP program is attached, so IFACE's incoming traffic is left alone."},
-        footer = {
+                + " pcap/pcapng file, byte for byte. With several queues one thread writes them all: each batch is"
+                + " cut into contiguous chunks, one per queue, in order, so each queue sends its frames in order.",
                 "",
-                "Progress, once a second on stderr (not with --quiet), rates over that second:",
+                "Sends until --count frames, --duration or Ctrl-C, whichever comes first; then waits until every"
+                + " frame has completed and prints a summary. Needs root. The sockets only send: no XDP program"
+                + " is attached, so IFACE's incoming traffic is left alone.",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  sudo xdppacket send eth0 --count 1000000",
+                "      a million 64-byte UDP frames out of queue 0 of eth0, as fast as they go",
+                "  sudo xdppacket send eth0 --rate 10000 --duration 30s --dst-ip 198.18.0.9",
+                "      10,000 frames a second for 30 seconds",
+                "  sudo xdppacket send eth0 --pcap in.pcapng --loop 0 --queues all",
+                "      replay a capture over every TX queue of eth0 until Ctrl-C",
+                "  sudo xdppacket send vA --netns lab --size 1514 --src-port 1000-1999 -q",
+                "      full-size frames in 1000 flows from namespace lab; only the summary",
+                "",
+                "Progress, once a second on stderr (not with --quiet), rates over that second;",
+                "on a terminal the line is redrawn in place:",
                 "  progress t=SECONDS sent=FRAMES pps=RATE mbps=RATE dropped=N errors=N",
                 "  dropped: frames the driver dropped; errors: TX descriptors the kernel refused",
                 "",
-                "Summary, on stdout at the end: one key=value per line, in this order:",
+                "Summary, on stdout at the end: a sentence, e.g.",
+                "  sent 1,000,000 frames in 1.0 s (998,120/s, 511.0 Mbit/s); none dropped",
+                "then one key=value per line, in this order:",
                 "  interface, netns (if given), queues, mode, zero_copy, source (udp|pcap),",
                 "  pcap (the file), frames (taken by the socket), bytes,",
                 "  seconds (from the first write to the last completion), pps, mbps,",
@@ -60,21 +76,22 @@ import java.util.concurrent.Callable;
                 "  queue_tx_frames (frames taken by each queue's socket, comma-separated in",
                 "  queue order, e.g. 16,16,16,16; they add up to frames), queue_tx_dropped,",
                 "  loops (pcap passes begun), stopped (count|duration|end|interrupt)",
-                "  Rates count frame bytes without FCS, preamble or gap.",
+                "Rates count frame bytes without FCS, preamble or gap.",
                 "",
-                "A --pcap file is read once before the first frame leaves, and refused (exit 2)",
-                "if it is not pcap/pcapng, not Ethernet, has no frames, or has a frame under 14",
-                "bytes or over --frame-size minus 256. Then each record's captured bytes go out",
-                "as they are, in file order; records the capture cut short go out cut (with a",
-                "warning).",
+                "A --pcap file is read once before the first frame leaves, and refused (exit 2) if it is not"
+                + " pcap/pcapng, not Ethernet, has no frames, or has a frame under 14 bytes or over --frame-size"
+                + " minus 256. Then each record's captured bytes go out as they are, in file order; records the"
+                + " capture cut short go out cut (with a warning).",
                 "",
-                "Exit codes: 0 done; 1 failure, or frames that did not complete; 2 bad usage,",
-                "an unknown IFACE or --netns (with the library's message), more --queues than",
-                "IFACE has, a bad --pcap file; 3 not root, or AF_XDP/XDP unavailable; 130",
-                "Ctrl-C (after the summary)."})
+                "Exit codes: 0 done; 1 failure, or frames that did not complete; 2 bad usage, an unknown IFACE or"
+                + " --netns (with the library's message), more --queues than IFACE has, a bad --pcap file;"
+                + " 3 not root, or AF_XDP/XDP unavailable; 130 Ctrl-C (after the summary)."})
 public final class SendCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    Main main;
 
     @Parameters(index = "0", paramLabel = "IFACE", description = "The interface to send on.")
     String ifname;
@@ -92,7 +109,7 @@ public final class SendCommand implements Callable<Integer> {
     Double rate;
 
     @Option(names = "--size", paramLabel = "BYTES", order = 10,
-            description = "Frame length without FCS, 60..1514 (default: 60).")
+            description = FrameLength.DESCRIPTION)
     Integer size;
 
     @Option(names = "--src-mac", paramLabel = "MAC", order = 11, converter = Converters.MacConverter.class,
@@ -128,7 +145,7 @@ public final class SendCommand implements Callable<Integer> {
     Long loop;
 
     @Mixin
-    PortOptions port;
+    SendPortOptions port;
 
     @Override
     public Integer call() throws Exception {
@@ -150,10 +167,7 @@ public final class SendCommand implements Callable<Integer> {
             scan = scan(options);
         } else {
             if (loop != null) throw CliErrors.usage("--loop " + loop + ": only with --pcap");
-            if (size != null && (size < UdpFrameBuilder.MIN_FRAME_LENGTH || size > UdpFrameBuilder.MAX_FRAME_LENGTH)) {
-                throw CliErrors.usage("--size " + size + ": must be between " + UdpFrameBuilder.MIN_FRAME_LENGTH + " and "
-                        + UdpFrameBuilder.MAX_FRAME_LENGTH + " (bytes of an Ethernet frame without FCS)");
-            }
+            if (size != null) FrameLength.check(size);
         }
         CliErrors.requireRoot("AF_XDP sockets and XDP programs");
         Target target = Target.lookup(ifname, port.netns());
@@ -184,10 +198,11 @@ public final class SendCommand implements Callable<Integer> {
                 }
                 err.flush();
             }
-            ProgressLine progress = new ProgressLine(err, ProgressLine.Direction.SEND, loop.meter, xdp);
+            ProgressLine progress = new ProgressLine(out, err, main.terminal(), ProgressLine.Direction.SEND, loop.meter, xdp);
             long t0 = System.nanoTime();
             HotThread hot = HotThread.start("xdppacket-send", port.cpu(), loop::run);
             hot.join(t0, port.quiet() ? s -> { } : progress::tick);
+            progress.end(signal.raised());
             Throwable failure = hot.failure();
             if (loop.startNanos != 0) {
                 if (loop.endNanos == 0) loop.endNanos = System.nanoTime(); // ended by the failure
@@ -237,7 +252,7 @@ public final class SendCommand implements Callable<Integer> {
         if (dstIp != null) s = s.withDstIp(dstIp);
         if (srcPort != null) s = s.withSrcPorts(srcPort);
         if (dstPort != null) s = s.withDstPorts(dstPort);
-        if (size != null) s = s.withFrameLength(size);
+        s = s.withFrameLength(size != null ? size : FrameLength.DEFAULT);
         return s;
     }
 
@@ -266,7 +281,7 @@ public final class SendCommand implements Callable<Integer> {
         XdpMultiQueueStats queues = xdp.queueStats();
         XdpStats st = queues.total();
         long nanos = loop.endNanos - loop.startNanos;
-        Summary s = new Summary().put("interface", target.name());
+        Summary s = new Summary(sentence(st, loop, replay, nanos)).put("interface", target.name());
         if (target.netns() != null) s.put("netns", target.netns());
         s.put("queues", xdp.queueCount())
                 .put("mode", options.xdpMode().name().toLowerCase(Locale.ROOT))
@@ -289,5 +304,17 @@ public final class SendCommand implements Callable<Integer> {
                 .put("queue_tx_dropped", queues.perQueue(), XdpStats::txDropped);
         if (replay != null) s.put("loops", replay.passes());
         return s.put("stopped", loop.stop == null ? "failure" : loop.stop.key);
+    }
+
+    /** {@code sent 1,000 frames in 0.500 s (2,000/s, 1.0 Mbit/s); none dropped}, and what else a person should know. */
+    private String sentence(XdpStats st, SendLoop loop, PcapFrames replay, long nanos) {
+        StringBuilder b = new StringBuilder("sent ").append(Summary.frames(loop.frames));
+        if (replay != null) b.append(" of ").append(pcap.getFileName());
+        b.append(" in ").append(Summary.seconds(nanos)).append(" (").append(Summary.rates(loop.frames, loop.bytes, nanos)).append(")");
+        b.append(st.txDropped() == 0 ? "; none dropped" : "; " + Summary.count(st.txDropped()) + " dropped by the driver (peer full or frame over its MTU)");
+        if (st.txInFlight() > 0) b.append("; ").append(Summary.count(st.txInFlight())).append(" did not complete");
+        if (loop.stop == SendLoop.Stop.INTERRUPT) b.append("; interrupted");
+        else if (loop.stop == null) b.append("; stopped by a failure");
+        return b.toString();
     }
 }

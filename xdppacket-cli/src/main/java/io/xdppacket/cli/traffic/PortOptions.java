@@ -10,53 +10,52 @@ import picocli.CommandLine.Option;
 import java.time.Duration;
 
 /**
- * The socket options {@code send} and {@code recv} share (a picocli mixin). {@link #validate()} checks
- * each against its rule and names option, value and rule in the message (exit code 2).
+ * The socket options {@code send} and {@code recv} share (a picocli mixin). The options whose meaning
+ * depends on the direction ({@code --mode}, {@code --ring-size}, {@code --frames}, {@code --batch},
+ * {@code --queues}, {@code --cpu}) are declared by each command's subclass, so that its help speaks of
+ * what that command does; the rules and checks are here, once. {@link #validate()} checks each option
+ * against its rule and names option, value and rule in the message (exit code 2).
  */
-public final class PortOptions {
+public abstract class PortOptions {
     /** How long a read or write waits before the hot loop looks at its stop conditions again. */
     static final Duration POLL = Duration.ofMillis(10);
 
     @Option(names = "--netns", paramLabel = "NAME", order = 100,
-            description = "Open the socket inside this network namespace (as 'ip netns list' shows it).")
+            description = "IFACE is in this network namespace (as 'ip netns list' shows it): the sockets are opened there.")
     String netns;
-
-    @Option(names = "--mode", paramLabel = "drv|skb", defaultValue = "drv", order = 101,
-            description = "XDP mode: drv (native, in the driver) or skb (generic) (default: ${DEFAULT-VALUE}).")
-    String mode;
-
-    @Option(names = "--ring-size", paramLabel = "N", defaultValue = "2048", order = 102,
-            description = "Entries in each of the FILL, COMPLETION, RX and TX rings: a power of two, 16..1048576 (default: ${DEFAULT-VALUE}).")
-    int ringSize;
-
-    @Option(names = "--frames", paramLabel = "N", order = 103,
-            description = "UMEM frames for each direction, --ring-size..1048576 (default: 2 x --ring-size).")
-    Integer frames;
 
     @Option(names = "--frame-size", paramLabel = "BYTES", defaultValue = "2048", order = 104,
             description = "UMEM frame size, 2048 or 4096; the longest frame is this minus 256 bytes of headroom (default: ${DEFAULT-VALUE}).")
     int frameSize;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", order = 105,
-            description = "Frames per read or write call, 1..1024; with several queues a read takes them from all"
-                    + " queues, a write cuts them into one chunk per queue (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--queues", paramLabel = "N|all", defaultValue = "1", order = 106,
-            description = "Queues to use, [0, N), one socket each; all: every queue IFACE has in use (RX queues for"
-                    + " recv, TX queues for send). One thread serves them all, the one --cpu pins (default: ${DEFAULT-VALUE}).")
-    String queues;
-
-    @Option(names = "--cpu", paramLabel = "N", order = 107,
-            description = "Pin the thread that reads or writes to this CPU (default: not pinned).")
-    Integer cpu;
-
     @Option(names = {"-q", "--quiet"}, order = 108, description = "No progress line on stderr.")
     boolean quiet;
 
+    /** {@code --mode}: drv or skb, as typed. */
+    protected abstract String mode();
+
+    /** {@code --ring-size}. */
+    protected abstract int ringSize();
+
+    /** {@code --frames}, or null for the default (2 x --ring-size). */
+    protected abstract Integer frames();
+
+    /** {@code --batch}. */
+    public abstract int batch();
+
+    /** {@code --queues}: a number or {@code all}, as typed. */
+    protected abstract String queues();
+
+    /** {@code --cpu}: the CPU to pin the hot thread to, or {@code null}. */
+    public abstract Integer cpu();
+
     /** Checks every option and returns the socket options they give, for sockets that use {@code ioMode}. */
     public XdpOptions validate() {
-        XdpMode xdpMode = CliErrors.xdpMode(mode);
+        XdpMode xdpMode = CliErrors.xdpMode(mode());
+        int ringSize = ringSize();
+        Integer frames = frames();
+        int batch = batch();
+        Integer cpu = cpu();
         if (Integer.bitCount(ringSize) != 1 || ringSize < XdpOptions.MIN_RING_SIZE || ringSize > XdpOptions.MAX_RING_SIZE) {
             throw CliErrors.usage("--ring-size " + ringSize + ": must be a power of two between "
                     + XdpOptions.MIN_RING_SIZE + " and " + XdpOptions.MAX_RING_SIZE);
@@ -89,6 +88,7 @@ public final class PortOptions {
 
     /** The number {@code --queues} asks for, or {@link #ALL}. */
     private int parseQueues() {
+        String queues = queues();
         if (queues.equalsIgnoreCase("all")) return ALL;
         int n;
         try {
@@ -127,8 +127,5 @@ public final class PortOptions {
     }
 
     public String netns() { return netns; }
-    public int batch() { return batch; }
-    /** The CPU to pin the hot thread to, or {@code null}. */
-    public Integer cpu() { return cpu; }
     public boolean quiet() { return quiet; }
 }

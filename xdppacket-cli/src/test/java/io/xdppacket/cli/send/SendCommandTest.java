@@ -74,6 +74,8 @@ class SendCommandTest {
                     List.copyOf(r.summary().keySet()));
             assertEquals("1", r.summary().get("queues"));
             assertEquals(Integer.toString(n), r.summary().get("queue_tx_frames"), "one queue took them all");
+            assertTrue(r.sentence().matches("sent 3,000 frames in \\d+\\.\\d+ s \\([\\d,]+/s, [\\d,]+\\.\\d Mbit/s\\); none dropped"),
+                    r::toString);
             assertEquals("", r.err(), "--quiet: nothing on stderr");
             assertEquals(n, veth.statistic(veth.nsB(), veth.ifB(), "rx_packets"), "the peer's kernel counted every frame");
 
@@ -268,6 +270,7 @@ class SendCommandTest {
                 Cli.Run r = new Cli.Run(p.exitValue(), Files.readString(out), Files.readString(err));
                 assertEquals(130, r.exitCode(), r::toString);
                 assertEquals("interrupt", r.summary().get("stopped"), r::toString);
+                assertTrue(r.out().startsWith("sent ") && r.sentence().endsWith("; interrupted"), r::toString);
                 assertEquals(0, r.longValue("tx_in_flight"));
                 assertTrue(r.longValue("frames") >= 1000, r::toString);
                 assertEquals(r.longValue("frames"), veth.statistic(veth.nsB(), veth.ifB(), "rx_packets"), r::toString);

@@ -1,6 +1,7 @@
 package io.xdppacket.cli.testing;
 
 import io.xdppacket.cli.Main;
+import io.xdppacket.cli.Terminal;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,13 +20,31 @@ public final class Cli {
     /** Exit code, stdout and stderr of one run. */
     public record Run(int exitCode, String out, String err) {
         /**
-         * The summary's {@code key=value} lines, in order. Fails on any other line: stdout carries the
-         * summary and nothing else.
+         * The summary's first line: the sentence for people. Fails if there is none, or if it looks like a
+         * {@code key=value} line.
+         */
+        public String sentence() {
+            List<String> lines = out.lines().filter(l -> !l.isEmpty()).toList();
+            if (lines.isEmpty()) throw new AssertionError("no summary on stdout:\n" + this);
+            String first = lines.getFirst();
+            if (first.indexOf('=') >= 0) throw new AssertionError("the summary starts with '" + first + "', not a sentence:\n" + this);
+            return first;
+        }
+
+        /**
+         * The summary's {@code key=value} lines, in order, after its sentence. Fails on any other line:
+         * stdout carries the summary and nothing else.
          */
         public Map<String, String> summary() {
             Map<String, String> m = new LinkedHashMap<>();
+            String sentence = sentence();
+            boolean first = true;
             for (String line : out.split("\n")) {
                 if (line.isEmpty()) continue;
+                if (first) {
+                    first = false;
+                    if (line.equals(sentence)) continue;
+                }
                 int eq = line.indexOf('=');
                 if (eq <= 0) throw new AssertionError("not a key=value line on stdout: '" + line + "' in:\n" + out);
                 if (m.put(line.substring(0, eq), line.substring(eq + 1)) != null) {
@@ -55,17 +74,27 @@ public final class Cli {
     }
 
     public static Run run(String... args) {
+        return run(Terminal.NONE, args);
+    }
+
+    /** {@link #run(String...)} as if {@code terminal} said which of stdout and stderr were terminals. */
+    public static Run run(Terminal terminal, String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), terminal);
         return new Run(code, out.toString(), err.toString());
     }
 
     /** {@link #run} on a thread of its own. */
     public static CompletableFuture<Run> start(String... args) {
+        return start(Terminal.NONE, args);
+    }
+
+    /** {@link #run(Terminal, String...)} on a thread of its own. */
+    public static CompletableFuture<Run> start(Terminal terminal, String... args) {
         CompletableFuture<Run> f = new CompletableFuture<>();
         Thread.ofPlatform().name("cli " + String.join(" ", args)).start(() -> {
             try {
-                f.complete(run(args));
+                f.complete(run(terminal, args));
             } catch (Throwable t) {
                 f.completeExceptionally(t);
             }

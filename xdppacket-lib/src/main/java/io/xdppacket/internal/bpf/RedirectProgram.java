@@ -27,7 +27,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * A queue without a socket in the map passes its frames on to the network stack: for an XSKMAP the
  * low bits of the helper's flags are the action returned when the lookup finds nothing (Linux 5.3;
  * older kernels return XDP_ABORTED there, which drops the frame). This is the same program as
- * xdpsock's and libxdp's default, and what the seed loaded from {@code xdpsock_kern.o}: we emit it
+ * xdpsock's and libxdp's default, usually loaded from {@code xdpsock_kern.o}: we emit it
  * ourselves, so no object file, clang or bpffs is needed.
  *
  * <p>A {@link ProgramSpec} adds, in front of the redirect, a per-frame timestamp in the XDP

@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * <p>Not thread-safe: one owner creates, fills and closes it.
  */
 public final class XskMap implements AutoCloseable {
-    /** The name {@code bpftool map} shows; the seed's pinned map had the same one. */
+    /** The name {@code bpftool map} shows; the same as xdpsock's and libxdp's map. */
     public static final String NAME = "xsks_map";
 
     private final int maxEntries;

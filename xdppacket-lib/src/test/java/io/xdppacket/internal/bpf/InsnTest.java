@@ -118,7 +118,7 @@ class InsnTest {
     void mapReferenceIsLdImm64WithPseudoMapFdInSrc() {
         // include/uapi/linux/bpf.h: insn[0].src_reg = BPF_PSEUDO_MAP_FD (1), insn[0].imm = map fd,
         // insn[1].imm = 0. This is what libbpf writes over clang's "r1 = 0 ll" plus R_BPF_64_64
-        // relocation (llvm-objdump -dr /tmp/xskref/xsk_redirect.bpf.o), and what the kernel
+        // relocation (llvm-objdump -dr of a clang-built redirect program), and what the kernel
         // accepted in RedirectProgramTest.
         assertEquals("18 11 00 00 07 00 00 00 00 00 00 00 00 00 00 00", hex(List.of(ldMapFd(R1, 7))));
         assertEquals("18 13 00 00 2a 00 00 00 00 00 00 00 00 00 00 00", hex(List.of(ldMapFd(R3, 42))));
