@@ -3,14 +3,19 @@ package io.xdppacket;
 import java.util.Objects;
 
 /**
- * A reusable holder for zero-copy batch reads ({@link XdpSocket#zeroCopyReadPackets(PacketBatch)}):
- * up to {@link #capacity()} {@link Packet} views, allocated once. A read fills the first
- * {@link #size()} of them; they stay valid until the next read or release on the socket that
- * filled the batch (see {@link Packet} for the lifetime rule).
+ * A reusable holder for zero-copy batch reads ({@link XdpPort#zeroCopyReadPackets(PacketBatch)}),
+ * and for frames claimed to be written ({@link XdpSocket#claim(PacketBatch, int)}): up to
+ * {@link #capacity()} {@link Packet} views, allocated once. A read fills the first {@link #size()}
+ * of them; they stay valid until the next read or release on the socket that filled the batch, or
+ * until they are forwarded (see {@link Packet} for the lifetime rule).
+ *
+ * <p>A batch belongs to one thread at a time, and shows the frames of one read at a time: reading
+ * into a batch that still shows frames another socket lent is refused, so that they are not lost.
  */
 public final class PacketBatch {
     /** The capacity of {@code new PacketBatch()}: 16 frames. */
     public static final int DEFAULT_CAPACITY = 16;
+    /** The largest capacity: 65536 frames. */
     public static final int MAX_CAPACITY = 1 << 16;
 
     final Packet[] packets;
@@ -23,7 +28,12 @@ public final class PacketBatch {
         this(DEFAULT_CAPACITY);
     }
 
-    /** @param capacity the most frames one read puts in this batch, 1 .. 65536 */
+    /**
+     * A batch of {@code capacity} views.
+     *
+     * @param capacity the most frames one read puts in this batch, 1 .. 65536
+     * @throws IllegalArgumentException if {@code capacity} is outside that range
+     */
     public PacketBatch(int capacity) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
             throw new IllegalArgumentException("capacity = " + capacity + ": must be between 1 and " + MAX_CAPACITY);
@@ -32,20 +42,40 @@ public final class PacketBatch {
         for (int i = 0; i < capacity; i++) packets[i] = new Packet();
     }
 
+    /**
+     * How many frames one read may put in.
+     *
+     * @return the capacity given at construction
+     */
     public int capacity() {
         return packets.length;
     }
 
-    /** Frames the last read put in. */
+    /**
+     * How many frames the last read (or claim) put in.
+     *
+     * @return 0 .. {@link #capacity()}
+     */
     public int size() {
         return size;
     }
 
+    /**
+     * Whether the last read put nothing in.
+     *
+     * @return {@code size() == 0}
+     */
     public boolean isEmpty() {
         return size == 0;
     }
 
-    /** Frame {@code index} of the last read, {@code 0 <= index < size()}. */
+    /**
+     * One frame of the last read.
+     *
+     * @param index {@code 0 <= index < size()}
+     * @return its view, valid as {@link Packet} says
+     * @throws IndexOutOfBoundsException if {@code index} is outside that range
+     */
     public Packet get(int index) {
         Objects.checkIndex(index, size);
         return packets[index];

@@ -319,7 +319,7 @@ public final class XdpMultiQueue implements XdpPort {
     }
 
     /**
-     * The Go library's name for {@link #writePackets(List)}.
+     * Another name for {@link #writePackets(List)}, the name this operation has had.
      *
      * @param frames the frames, each array exactly one frame
      * @return frames taken, a prefix of the list
@@ -330,7 +330,7 @@ public final class XdpMultiQueue implements XdpPort {
     }
 
     /**
-     * The Go library's name for {@link #writePackets(byte[][])}.
+     * Another name for {@link #writePackets(byte[][])}, the name this operation has had.
      *
      * @param frames the frames, each array exactly one frame
      * @return frames taken, a prefix of the array

@@ -379,7 +379,11 @@ public final class XdpSocket implements XdpPort {
 
     @Override public String interfaceName() { return queueSocket.ifname(); }
     @Override public int interfaceIndex() { return queueSocket.ifindex(); }
-    /** @return the NIC queue this socket is bound to */
+    /**
+     * The NIC queue this socket is bound to.
+     *
+     * @return the queue id (0 for a socket opened with {@code open})
+     */
     public int queueId() { return queueSocket.queue(); }
     @Override public XdpOptions options() { return queueSocket.options(); }
     @Override public int queueCount() { return 1; }
@@ -387,7 +391,11 @@ public final class XdpSocket implements XdpPort {
     @Override public XdpMode mode() { return queueSocket.mode(); }
     @Override public String modeReason() { return queueSocket.modeReason(); }
     @Override public TimestampSource timestampSource() { return queueSocket.timestampSource(); }
-    /** @return frames one copy-mode TX kick may send: what {@code txBudget} resolved to on this kernel (32 where it cannot be set) */
+    /**
+     * Frames one copy-mode TX kick may send.
+     *
+     * @return what {@code txBudget} resolved to on this kernel (32 where it cannot be set)
+     */
     public int txBudget() { return queueSocket.txBudget(); }
     @Override public int maxFrameLength() { return transmitter.maxFrame(); }
     @Override public boolean isMultiBuffer() { return queueSocket.multiBuffer(); }
