@@ -115,7 +115,11 @@ public final class Packet {
         return info;
     }
 
-    /** @return the frame's length in bytes (0 once released) */
+    /**
+     * The frame's length.
+     *
+     * @return its length in bytes (0 once released)
+     */
     public int length() {
         return length;
     }
@@ -145,7 +149,11 @@ public final class Packet {
         }
     }
 
-    /** @return how many UMEM frames the frame spans: 1, or more on a multi-buffer socket */
+    /**
+     * How many UMEM frames the frame spans.
+     *
+     * @return 1, or more on a multi-buffer socket
+     */
     public int segmentCount() {
         return segments;
     }
@@ -162,6 +170,8 @@ public final class Packet {
     }
 
     /**
+     * Reads one byte of the frame.
+     *
      * @param index a byte of the frame
      * @return that byte
      */
@@ -172,6 +182,8 @@ public final class Packet {
     }
 
     /**
+     * Reads one byte of the frame, unsigned.
+     *
      * @param index a byte of the frame
      * @return that byte, 0 .. 255
      */
@@ -180,6 +192,8 @@ public final class Packet {
     }
 
     /**
+     * Reads two bytes of the frame, big-endian.
+     *
      * @param index the first of two bytes of the frame
      * @return them as a big-endian short
      */
@@ -190,6 +204,8 @@ public final class Packet {
     }
 
     /**
+     * Reads two bytes of the frame, big-endian, unsigned.
+     *
      * @param index the first of two bytes of the frame
      * @return them as a big-endian unsigned short, 0 .. 65535
      */
@@ -198,6 +214,8 @@ public final class Packet {
     }
 
     /**
+     * Reads four bytes of the frame, big-endian.
+     *
      * @param index the first of four bytes of the frame
      * @return them as a big-endian int
      */
@@ -208,6 +226,8 @@ public final class Packet {
     }
 
     /**
+     * Reads eight bytes of the frame, big-endian.
+     *
      * @param index the first of eight bytes of the frame
      * @return them as a big-endian long
      */
@@ -313,7 +333,11 @@ public final class Packet {
         copy(index, MemorySegment.ofArray(src), srcIndex, count, true);
     }
 
-    /** @return the whole frame, copied into a new array */
+    /**
+     * Copies the whole frame out.
+     *
+     * @return a new array with the frame's bytes
+     */
     public byte[] toArray() {
         byte[] a = new byte[length];
         copyTo(0, a, 0, length);

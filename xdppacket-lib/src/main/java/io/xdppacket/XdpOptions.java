@@ -311,7 +311,11 @@ public final class XdpOptions {
      * @return 0 (off, the default) or the time
      */
     public Duration kernelBusyPoll() { return kernelBusyPoll; }
-    /** @return frames the device's poll may take in one busy poll ({@code SO_BUSY_POLL_BUDGET}) */
+    /**
+     * Frames the device's poll may take in one busy poll.
+     *
+     * @return {@code SO_BUSY_POLL_BUDGET}
+     */
     public int kernelBusyPollBudget() { return kernelBusyPollBudget; }
 
     /**

@@ -111,17 +111,29 @@ public final class XdpUmem implements AutoCloseable {
         }
     }
 
-    /** @return the number of frames */
+    /**
+     * The UMEM's size in frames.
+     *
+     * @return the number of frames
+     */
     public int frameCount() {
         return umem.frameCount();
     }
 
-    /** @return the size of one frame in bytes */
+    /**
+     * The size of one frame.
+     *
+     * @return bytes: 2048 or 4096
+     */
     public int frameSize() {
         return umem.frameSize();
     }
 
-    /** @return frames not yet given to a socket */
+    /**
+     * Frames no socket has taken yet.
+     *
+     * @return frames left for sockets still to open on this UMEM
+     */
     public int framesLeft() {
         synchronized (lock) {
             return umem.frameCount() - nextFrame;
