@@ -2,6 +2,7 @@ package io.xdppacket;
 
 import io.xdppacket.internal.filter.FilterExpressions;
 import io.xdppacket.internal.filter.FrameCorpus;
+import io.xdppacket.testing.FrameSets;
 import io.xdppacket.testing.PcapFile;
 import io.xdppacket.testing.Privileged;
 import io.xdppacket.testing.ScapySender;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
@@ -159,10 +159,13 @@ class FilterOnTheWireTest {
         }
     }
 
-    /** An expression libpcap rejects fails the open with libpcap's own message, and leaves nothing behind. */
+    /**
+     * An expression libpcap rejects fails the open, of a socket and of a set, with libpcap's own
+     * message (as tcpdump prints it), and leaves nothing behind: the queues open again at once.
+     */
     @Test
     void anExpressionLibpcapRejectsFailsTheOpenWithLibpcapsMessage() throws Exception {
-        try (VethPair veth = VethPair.create()) {
+        try (VethPair veth = VethPair.create(2, 1500)) {
             Path pcap = dir.resolve("empty.pcap");
             // A pcap file of link type Ethernet without frames: what tcpdump compiles against.
             Files.write(pcap, HexFormat.of().parseHex("d4c3b2a1020004000000000000000000ffff000001000000"));
@@ -171,14 +174,16 @@ class FilterOnTheWireTest {
                     "vlan and and udp", "ether host 02:00:00:00:00")) {
                 String libpcapMessage = Tcpdump.compileError(pcap, expression);
                 assertNotNull(libpcapMessage, "tcpdump accepts '" + expression + "'");
-                XdpOptions o = options.filter(expression).build();  // compiled at open, not at build
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> XdpSocket.open(veth.ifB(), o));
-                assertTrue(e.getMessage().contains(libpcapMessage) && e.getMessage().contains(expression),
-                        "'" + e.getMessage() + "' should carry libpcap's '" + libpcapMessage + "'");
-                assertFalse(veth.xdpAttached(veth.nsB(), veth.ifB()), "a failed open leaves nothing attached");
+                for (int queues : new int[] {1, 2}) {
+                    XdpOptions o = options.filter(expression).queueCount(queues).build();  // compiled at open, not at build
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> XdpPort.open(veth.ifB(), o));
+                    assertTrue(e.getMessage().contains(libpcapMessage) && e.getMessage().contains(expression),
+                            "'" + e.getMessage() + "' should carry libpcap's '" + libpcapMessage + "'");
+                    assertFalse(veth.xdpAttached(veth.nsB(), veth.ifB()), "a failed open leaves nothing attached");
+                }
             }
-            try (XdpSocket s = XdpSocket.open(veth.ifB(), options.filter("udp").build())) {
-                assertTrue(veth.xdpAttached(veth.nsB(), veth.ifB()), "the queue is free again after the failures");
+            try (XdpPort p = XdpPort.open(veth.ifB(), options.filter("udp").queueCount(2).build())) {
+                assertTrue(veth.xdpAttached(veth.nsB(), veth.ifB()), "the queues are free again after the failures");
             }
         }
     }
@@ -196,7 +201,7 @@ class FilterOnTheWireTest {
     private static Round round(Wire wire, XdpOptions options, String label, List<byte[]> selected) throws Exception {
         long start = System.nanoTime();
         List<byte[]> sent = wire.sender().frames();
-        List<byte[]> rest = rest(sent, selected);
+        List<byte[]> rest = FrameSets.rest(sent, selected);
         List<String> problems = new ArrayList<>();
         if (selected.isEmpty() || rest.isEmpty()) {
             problems.add("'" + label + "' selects " + selected.size() + " of " + sent.size() + " frames: the corpus does not test it both ways");
@@ -252,42 +257,20 @@ class FilterOnTheWireTest {
         return new Round(label, selected.size(), rest.size(), labelled, (System.nanoTime() - start) / 1_000_000, queuesUsed);
     }
 
-    /** The frames of {@code sent} that {@code selected} (a subsequence of it) leaves out. */
-    private static List<byte[]> rest(List<byte[]> sent, List<byte[]> selected) {
-        List<byte[]> rest = new ArrayList<>();
-        int j = 0;
-        for (byte[] f : sent) {
-            if (j < selected.size() && Arrays.equals(f, selected.get(j))) j++;
-            else rest.add(f);
-        }
-        if (j != selected.size()) throw new IllegalStateException("tcpdump's selection is not a subsequence of the frames sent");
-        return rest;
-    }
-
     /**
-     * {@code got} must hold exactly the frames of {@code expected}, byte-identical; frames of one queue
-     * in the order expected ({@code queueOf}: each frame's queue, or null when order does not matter).
+     * {@code got} must hold exactly the frames of {@code expected}, byte-identical; the frames of
+     * each queue ({@code queueOf}: each frame's queue, or null when order does not matter) in the
+     * order expected.
      */
     private static List<String> compare(String who, List<byte[]> expected, List<byte[]> got, List<Integer> queueOf) {
+        String mismatch = FrameSets.mismatch(who, expected, got);
+        if (mismatch != null) return List.of(mismatch);
         List<String> problems = new ArrayList<>();
-        List<String> want = new ArrayList<>(expected.stream().map(FilterOnTheWireTest::hex).toList());
-        List<String> have = new ArrayList<>(got.stream().map(FilterOnTheWireTest::hex).toList());
-        List<String> missing = new ArrayList<>(want);
-        for (String h : have) missing.remove(h);
-        List<String> extra = new ArrayList<>(have);
-        for (String w : want) extra.remove(w);
-        if (!missing.isEmpty() || !extra.isEmpty()) {
-            problems.add(who + " got " + got.size() + " frames, expected " + expected.size() + "; missing " + missing.size()
-                    + " " + shortList(missing) + ", unexpected " + extra.size() + " " + shortList(extra));
-            return problems;
-        }
         if (queueOf != null) {
             for (int q : new TreeSet<>(queueOf)) {
-                List<String> ofQueue = new ArrayList<>();
-                for (int i = 0; i < have.size(); i++) if (queueOf.get(i) == q) ofQueue.add(have.get(i));
-                int k = 0;
-                for (String w : want) if (k < ofQueue.size() && w.equals(ofQueue.get(k))) k++;
-                if (k != ofQueue.size()) problems.add(who + ": the frames of queue " + q + " arrived out of order");
+                List<byte[]> ofQueue = new ArrayList<>();
+                for (int i = 0; i < got.size(); i++) if (queueOf.get(i) == q) ofQueue.add(got.get(i));
+                if (!FrameSets.inOrder(expected, ofQueue)) problems.add(who + ": the frames of queue " + q + " arrived out of order");
             }
         }
         return problems;
@@ -307,10 +290,6 @@ class FilterOnTheWireTest {
         table.append(String.format("| %d rounds | | | %d |%n", rounds.size(), total));
         System.out.println(table);
         if (!problems.isEmpty()) fail(problems.size() + " problems:\n" + String.join("\n", problems.subList(0, Math.min(20, problems.size()))));
-    }
-
-    private static String shortList(List<String> frames) {
-        return frames.stream().limit(3).map(h -> h.length() <= 64 ? h : h.substring(0, 64) + "...").toList().toString();
     }
 
     private static String hex(byte[] f) {
