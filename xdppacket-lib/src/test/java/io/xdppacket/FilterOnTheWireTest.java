@@ -277,17 +277,17 @@ class FilterOnTheWireTest {
     }
 
     private static void report(String title, List<Round> rounds) {
-        StringBuilder table = new StringBuilder(String.format("%nFILTER ON THE WIRE: %s%n| expression | to socket | to stack | ms |%n|---|---:|---:|---:|%n", title));
+        StringBuilder table = new StringBuilder(String.format("%nFILTER ON THE WIRE: %s%n| expression | to socket | to stack | queues used | ms |%n|---|---:|---:|---:|---:|%n", title));
         List<String> problems = new ArrayList<>();
         long total = 0;
         for (Round r : rounds) {
             String shown = r.label().length() <= 70 ? r.label() : r.label().substring(0, 60) + "... (" + r.label().length() + " chars)";
-            table.append(String.format("| `%s` | %d | %d | %d |%s%n", shown, r.selected(), r.rest(), r.millis(),
+            table.append(String.format("| `%s` | %d | %d | %d | %d |%s%n", shown, r.selected(), r.rest(), r.queuesUsed(), r.millis(),
                     r.problems().isEmpty() ? "" : " FAILED"));
             problems.addAll(r.problems());
             total += r.millis();
         }
-        table.append(String.format("| %d rounds | | | %d |%n", rounds.size(), total));
+        table.append(String.format("| %d rounds | | | | %d |%n", rounds.size(), total));
         System.out.println(table);
         if (!problems.isEmpty()) fail(problems.size() + " problems:\n" + String.join("\n", problems.subList(0, Math.min(20, problems.size()))));
     }
