@@ -16,8 +16,11 @@ import java.util.List;
 public final class PcapFile {
     private PcapFile() {}
 
-    /** One captured frame: its bytes (caplen of them) and its original length. */
-    public record Record(byte[] data, int originalLength) {}
+    /**
+     * One captured frame: its bytes (caplen of them), its original length, and when the capture saw
+     * it, in nanoseconds since the epoch (microsecond files: a multiple of 1000).
+     */
+    public record Record(byte[] data, int originalLength, long timestampNanos) {}
 
     public static List<Record> read(Path file) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
@@ -27,20 +30,22 @@ public final class PcapFile {
             b.order(ByteOrder.LITTLE_ENDIAN);
         } else if (Integer.reverseBytes(magic) == 0xa1b2c3d4 || Integer.reverseBytes(magic) == 0xa1b23c4d) {
             b.order(ByteOrder.BIG_ENDIAN);
+            magic = Integer.reverseBytes(magic);
         } else {
             throw new IOException(file + ": not a classic pcap file (magic " + Integer.toHexString(magic) + ")");
         }
+        long fractionNanos = magic == 0xa1b23c4d ? 1 : 1000;
         b.position(24);
         List<Record> records = new ArrayList<>();
         while (b.remaining() >= 16) {
-            b.getInt(); // ts_sec
-            b.getInt(); // ts_usec or ts_nsec
+            long seconds = Integer.toUnsignedLong(b.getInt());
+            long fraction = Integer.toUnsignedLong(b.getInt()); // ts_usec or ts_nsec
             int caplen = b.getInt();
             int len = b.getInt();
             if (caplen > b.remaining()) throw new IOException(file + ": truncated record at offset " + (b.position() - 16));
             byte[] data = new byte[caplen];
             b.get(data);
-            records.add(new Record(data, len));
+            records.add(new Record(data, len, seconds * 1_000_000_000L + fraction * fractionNanos));
         }
         return records;
     }

@@ -134,6 +134,12 @@ public final class VethPair implements AutoCloseable {
         return d.contains(" xdp") || d.contains("prog/xdp");
     }
 
+    /** The id of the XDP program attached to an end ({@code prog/xdp id N} in {@code ip -d link}), or -1 if there is none. */
+    public int xdpProgId(String ns, String ifname) {
+        Matcher m = Pattern.compile("prog/xdp id (\\d+)").matcher(linkDetails(ns, ifname));
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
     /** A counter of an end from {@code /sys/class/net/IF/statistics} (read inside its namespace). */
     public long statistic(String ns, String ifname, String counter) {
         String v = Tools.run("ip", "netns", "exec", ns, "cat", "/sys/class/net/" + ifname + "/statistics/" + counter).stdout();

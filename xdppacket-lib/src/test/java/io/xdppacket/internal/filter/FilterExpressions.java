@@ -5,10 +5,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /** Real-world pcap-filter expressions the translation is checked with. */
-final class FilterExpressions {
+public final class FilterExpressions {
     private FilterExpressions() {}
 
-    static final List<String> ALL = List.of(
+    public static final List<String> ALL = List.of(
             // protocols
             "ip", "ip6", "arp", "tcp", "udp", "icmp", "icmp6", "igmp", "sctp", "stp", "mpls",
             "ether proto 0x88b5", "ip proto \\tcp", "ip proto 47", "ip6 proto 17",

@@ -16,7 +16,7 @@ import java.util.Random;
  * wrote), every truncation of some of them, and random bytes, some of them with a plausible
  * EtherType and IP header start so that filters look deeper than the first comparison.
  */
-final class FrameCorpus {
+public final class FrameCorpus {
     private FrameCorpus() {}
 
     /**
@@ -26,7 +26,7 @@ final class FrameCorpus {
      * experimental EtherType; unicast, multicast and broadcast. Addresses from 198.18.0.0/15 and
      * 2001:db8::/32.
      */
-    static final String SCAPY = """
+    public static final String SCAPY = """
 import sys
 from scapy.all import (Ether, Dot1Q, Dot1AD, IP, IPv6, TCP, UDP, ICMP, ARP, Raw, IPOption_RR, IPOption_Router_Alert,
     IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, IPv6ExtHdrFragment, IPv6ExtHdrDestOpt, ICMPv6EchoRequest, ICMPv6EchoReply,
@@ -114,7 +114,7 @@ wrpcap(sys.argv[1], f)
      * {@code count} random frames of {@code minLength} to 200 bytes; three in four start like a frame
      * a filter cares about (IPv4, IPv6, ARP, 802.1Q, QinQ EtherType; for IPv4 a version-4 first byte).
      */
-    static List<byte[]> random(int count, int minLength, long seed) {
+    public static List<byte[]> random(int count, int minLength, long seed) {
         Random r = new Random(seed);
         int[] types = {0x0800, 0x86dd, 0x0806, 0x8100, 0x88a8, 0x9100, 0x8847};
         List<byte[]> out = new ArrayList<>();
