@@ -14,7 +14,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * <p><b>Lifetime.</b> A {@code Packet} is a reusable view that the socket points at a frame on each
  * read. It shows that frame until the next read on the same socket (any read method) or
  * {@link XdpSocket#release()}; then the frame goes back to the kernel to be received into again,
- * and this view is cleared ({@link #length()} 0, every accessor throws). A slice taken with
+ * and this view is cleared ({@link #length()} 0, every accessor throws), and so are the header
+ * views bound to it ({@link FrameView}, {@code io.xdppacket.packet}). A slice taken with
  * {@link #segment()} is not cleared: after release it shows whatever the kernel writes there next.
  * Copy out what must outlive the read. After the socket is closed, every access throws
  * {@link IllegalStateException}; the memory is never touched after it was freed.
@@ -28,20 +29,53 @@ public final class Packet {
     private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final PacketInfo info = new PacketInfo();
-    private MemorySegment memory = MemorySegment.NULL;
-    private long offset;
+    // Package-private for FrameView.bind, which keeps them to itself.
+    MemorySegment memory = MemorySegment.NULL;
+    long offset;
     private int length;
+    /** Head of the list of the views bound to this frame (linked through FrameView.nextBound). */
+    private FrameView views;
 
     Packet() {}
 
     void point(MemorySegment memory, long offset, int length) {
+        if (views != null) releaseViews();
         this.memory = memory;
         this.offset = offset;
         this.length = length;
     }
 
     void clear() {
+        if (views != null) releaseViews();
         this.length = 0;
+    }
+
+    /** Adds a view that was just bound to this frame. */
+    void attach(FrameView view) {
+        view.previousBound = null;
+        view.nextBound = views;
+        if (views != null) views.previousBound = view;
+        views = view;
+    }
+
+    /** Removes a view that is being bound elsewhere. */
+    void detach(FrameView view) {
+        FrameView previous = view.previousBound, next = view.nextBound;
+        if (previous != null) previous.nextBound = next;
+        else views = next;
+        if (next != null) next.previousBound = previous;
+        view.previousBound = view.nextBound = null;
+    }
+
+    /** The frame goes back to the kernel (or the view moves to another): unbinds the views that showed it. */
+    private void releaseViews() {
+        FrameView v = views;
+        views = null;
+        while (v != null) {
+            FrameView next = v.nextBound;
+            v.release();
+            v = next;
+        }
     }
 
     /** Capture information: timestamp, lengths, interface and queue. Same lifetime as this view. */
