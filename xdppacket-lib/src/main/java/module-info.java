@@ -10,4 +10,5 @@
 module io.xdppacket {
     exports io.xdppacket;
     exports io.xdppacket.packet;
+    exports io.xdppacket.pcap;
 }

@@ -1,4 +1,4 @@
-package io.xdppacket.cli.pcap;
+package io.xdppacket.pcap;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,11 +14,24 @@ public final class PcapWriter extends BufferedCaptureWriter {
     private static final int RECORD_HEADER = 16;
     private static final long MAX_SECONDS = 0xFFFF_FFFFL;
 
-    /** A writer with the default snaplen. */
+    /**
+     * Creates (or truncates) {@code file} with the default snaplen and writes the file header.
+     *
+     * @param file the file
+     * @throws IOException if it cannot be created
+     */
     public PcapWriter(Path file) throws IOException {
         this(file, DEFAULT_SNAPLEN);
     }
 
+    /**
+     * Creates (or truncates) {@code file} and writes the file header.
+     *
+     * @param file    the file
+     * @param snaplen records keep at most this many bytes of a frame (1..{@value #DEFAULT_SNAPLEN})
+     * @throws IOException              if it cannot be created
+     * @throws IllegalArgumentException if the snaplen is out of range
+     */
     public PcapWriter(Path file, int snaplen) throws IOException {
         super(file, snaplen);
         buf.putInt(MAGIC_NANOS);

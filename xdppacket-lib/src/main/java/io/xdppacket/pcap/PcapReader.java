@@ -1,4 +1,4 @@
-package io.xdppacket.cli.pcap;
+package io.xdppacket.pcap;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -104,7 +104,13 @@ public final class PcapReader implements Closeable {
         }
     }
 
-    /** Opens a capture of any link type. */
+    /**
+     * Opens a capture of any link type.
+     *
+     * @param file a pcap or pcapng file
+     * @return the reader, before the first record
+     * @throws IOException if the file cannot be read or is not a capture ({@link PcapFormatException})
+     */
     public static PcapReader open(Path file) throws IOException {
         return new PcapReader(file, ANY_LINK_TYPE);
     }
@@ -113,63 +119,78 @@ public final class PcapReader implements Closeable {
      * Opens a capture to send its frames again: every record must be Ethernet, which is what AF_XDP
      * transmits. A pcapng record of another link type fails {@link #next()}; a classic pcap file, which
      * has one link type in its header, fails here already.
+     *
+     * @param file a pcap or pcapng file
+     * @return the reader, before the first record
+     * @throws IOException if the file cannot be read or is not an Ethernet capture ({@link PcapFormatException})
      */
     public static PcapReader openForReplay(Path file) throws IOException {
         return new PcapReader(file, LinkType.ETHERNET);
     }
 
+    /** {@return the file being read} */
     public Path file() {
         return file;
     }
 
     // ---- the current record ----------------------------------------------------------------
 
-    /** Bytes of the frame in the file. */
+    /** {@return bytes of the frame in the file} */
     public int capturedLength() {
         return capturedLength;
     }
 
-    /** The frame's length on the wire; more than {@link #capturedLength()} if the capture cut it. */
+    /** {@return the frame's length on the wire; more than {@link #capturedLength()} if the capture cut it} */
     public int originalLength() {
         return originalLength;
     }
 
-    /** Capture time in nanoseconds since the epoch; 0 if {@link #hasTimestamp()} is false. */
+    /** {@return capture time in nanoseconds since the epoch; 0 if {@link #hasTimestamp()} is false} */
     public long timestampNanos() {
         return timestampNanos;
     }
 
-    /** False only for pcapng Simple Packet Blocks, which carry no timestamp. */
+    /** {@return whether the record has a timestamp: false only for pcapng Simple Packet Blocks, which carry none} */
     public boolean hasTimestamp() {
         return hasTimestamp;
     }
 
-    /** The record's link type ({@link LinkType}). */
+    /** {@return the record's link type ({@link LinkType})} */
     public int linkType() {
         return linkType;
     }
 
-    /** Byte offset in the file of the record (pcap) or block (pcapng). */
+    /** {@return byte offset in the file of the record (pcap) or block (pcapng)} */
     public long recordOffset() {
         return recordOffset;
     }
 
-    /** The reader's buffer, holding the frame at {@link #frameOffset()}; valid until {@link #next()}. */
+    /** {@return the reader's buffer, holding the frame at {@link #frameOffset()}; valid until {@link #next()}} */
     public MemorySegment buffer() {
         return bufSegment;
     }
 
-    /** Where the frame starts in {@link #buffer()}. */
+    /** {@return where the frame starts in {@link #buffer()}} */
     public long frameOffset() {
         return frameOffset;
     }
 
-    /** Copies the frame ({@link #capturedLength()} bytes) to {@code dst[dstOffset..]}. */
+    /**
+     * Copies the frame ({@link #capturedLength()} bytes) to {@code dst[dstOffset..]}.
+     *
+     * @param dst       the array
+     * @param dstOffset where the frame's first byte goes
+     */
     public void copyFrame(byte[] dst, int dstOffset) {
         MemorySegment.copy(bufSegment, ValueLayout.JAVA_BYTE, frameOffset, dst, dstOffset, capturedLength);
     }
 
-    /** Copies the frame ({@link #capturedLength()} bytes) to {@code dst} at {@code dstOffset}, e.g. into UMEM. */
+    /**
+     * Copies the frame ({@link #capturedLength()} bytes) to {@code dst} at {@code dstOffset}, e.g. into a frame to send.
+     *
+     * @param dst       the memory
+     * @param dstOffset where the frame's first byte goes
+     */
     public void copyFrame(MemorySegment dst, long dstOffset) {
         MemorySegment.copy(bufSegment, frameOffset, dst, dstOffset, capturedLength);
     }
@@ -188,6 +209,8 @@ public final class PcapReader implements Closeable {
     /**
      * Goes back to the first record, for replaying a file again: reads the file header anew into the
      * same buffer, so a replay loop allocates nothing per pass.
+     *
+     * @throws IOException if the file cannot be read again
      */
     public void rewind() throws IOException {
         channel.position(0);

@@ -1,4 +1,4 @@
-package io.xdppacket.cli.pcap;
+package io.xdppacket.pcap;
 
 /** Link-layer header types of pcap and pcapng (https://www.tcpdump.org/linktypes.html) that we name. */
 public final class LinkType {
@@ -7,7 +7,12 @@ public final class LinkType {
     /** IEEE 802.3 Ethernet: what AF_XDP sends and receives, the only type we write or replay. */
     public static final int ETHERNET = 1;
 
-    /** A number and, where known, its name, for error messages: {@code 113 (LINUX_SLL)}. */
+    /**
+     * A number and, where known, its name, for error messages.
+     *
+     * @param linkType a link type number
+     * @return e.g. {@code 113 (LINUX_SLL)}
+     */
     public static String describe(int linkType) {
         String name = switch (linkType) {
             case 0 -> "NULL";

@@ -1,4 +1,7 @@
-package io.xdppacket.cli.pcap;
+package io.xdppacket.pcap;
+
+import io.xdppacket.Packet;
+import io.xdppacket.PacketInfo;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -81,6 +84,19 @@ abstract sealed class BufferedCaptureWriter implements CaptureWriter permits Pca
         beginRecord(caplen, originalLength, timestampNanos);
         int at = buf.position();
         MemorySegment.copy(frame, offset, bufSegment, at, caplen);
+        buf.position(at + caplen);
+        putRecordTrailer(caplen);
+    }
+
+    @Override
+    public final void write(Packet packet) throws IOException {
+        int length = packet.length();
+        if (length == 0) throw new IllegalStateException("the Packet shows no frame: it was released");
+        PacketInfo info = packet.info();
+        int caplen = checkRecord(length, Math.max(length, info.length()), info.timestampNanos());
+        beginRecord(caplen, Math.max(length, info.length()), info.timestampNanos());
+        int at = buf.position();
+        packet.copyTo(0, bufSegment, at, caplen);
         buf.position(at + caplen);
         putRecordTrailer(caplen);
     }

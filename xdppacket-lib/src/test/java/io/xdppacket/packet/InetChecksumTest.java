@@ -1,4 +1,4 @@
-package io.xdppacket.cli.frame;
+package io.xdppacket.packet;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,8 @@ class InetChecksumTest {
     void rfc1071Example() {
         // RFC 1071 section 3: words 0001 f203 f4f5 f6f7 sum to 0x2ddf0, folded 0xddf2, checksum 0x220d.
         byte[] data = HexFormat.of().parseHex("0001f203f4f5f6f7");
-        assertEquals(0x2DDF0L, InetChecksum.add(0, data, 0, data.length));
+        // The unfolded sum depends on how words are added (we add 32 bits at a time); its fold does not.
+        assertEquals(0xDDF2, InetChecksum.fold(InetChecksum.add(0, data, 0, data.length)));
         assertEquals(0xDDF2, InetChecksum.fold(0x2DDF0L));
         assertEquals(0x220D, InetChecksum.of(data, 0, data.length));
     }

@@ -1,11 +1,9 @@
-package io.xdppacket.cli.pcap;
+package io.xdppacket.pcap;
 
-import io.xdppacket.cli.frame.MacAddress;
-import io.xdppacket.cli.frame.PortRange;
-import io.xdppacket.cli.frame.UdpFrameBuilder;
-import io.xdppacket.cli.frame.UdpFrameSpec;
+import io.xdppacket.packet.MacAddress;
 import io.xdppacket.testing.Privileged;
 import io.xdppacket.testing.Tools;
+import io.xdppacket.testing.UdpFrames;
 import io.xdppacket.testing.VethPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,11 +36,7 @@ class ForeignCaptureTest {
     private static List<byte[]> frames(MacAddress src, MacAddress dst, int count) {
         List<byte[]> frames = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            UdpFrameSpec spec = UdpFrameSpec.defaults().withSrcMac(src).withDstMac(dst)
-                    .withFrameLength(60 + (i * 97) % 1455).withSrcPorts(PortRange.parse("40000-40003"));
-            byte[] f = new byte[spec.frameLength()];
-            new UdpFrameBuilder(spec).write(f, 0, i);
-            frames.add(f);
+            frames.add(UdpFrames.frame(src.value(), dst.value(), 40000 + i % 4, 60 + (i * 97) % 1455, i));
         }
         return frames;
     }

@@ -1,4 +1,4 @@
-package io.xdppacket.cli.testing;
+package io.xdppacket.testing;
 
 import io.xdppacket.testing.Tools;
 

@@ -1,4 +1,4 @@
-package io.xdppacket.cli.frame;
+package io.xdppacket.packet;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package io.xdppacket.cli.pcap;
+package io.xdppacket.pcap;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,12 +25,26 @@ public final class PcapngWriter extends BufferedCaptureWriter {
 
     private static final int EPB_OVERHEAD = 32;
 
-    /** A writer with the default snaplen and no interface name. */
+    /**
+     * Creates (or truncates) {@code file} with the default snaplen and no interface name, and writes
+     * the section and interface headers.
+     *
+     * @param file the file
+     * @throws IOException if it cannot be created
+     */
     public PcapngWriter(Path file) throws IOException {
         this(file, DEFAULT_SNAPLEN, null);
     }
 
-    /** @param interfaceName stored as the IDB's if_name, if not null */
+    /**
+     * Creates (or truncates) {@code file} and writes the section and interface headers.
+     *
+     * @param file          the file
+     * @param snaplen       records keep at most this many bytes of a frame (1..{@value #DEFAULT_SNAPLEN})
+     * @param interfaceName stored as the interface's if_name, where Wireshark shows it, if not null
+     * @throws IOException              if it cannot be created
+     * @throws IllegalArgumentException if the snaplen is out of range
+     */
     public PcapngWriter(Path file, int snaplen, String interfaceName) throws IOException {
         super(file, snaplen);
 

@@ -1,4 +1,4 @@
-package io.xdppacket.cli.pcap;
+package io.xdppacket.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,7 +11,7 @@ import java.nio.file.Path;
 /**
  * Builds capture files byte by byte, in either byte order, with the blocks and options our writers
  * never produce (other resolutions, Simple and obsolete Packet Blocks, unknown blocks, several
- * sections), so that {@link PcapReader} meets them. Layouts follow the pcap and pcapng drafts
+ * sections), so that the pcap reader meets them. Layouts follow the pcap and pcapng drafts
  * (draft-ietf-opsawg-pcap, draft-ietf-opsawg-pcapng); tshark reads the results as a cross-check.
  */
 public final class CaptureBytes {

@@ -1,7 +1,7 @@
-package io.xdppacket.cli.pcap;
+package io.xdppacket.pcap;
 
-import io.xdppacket.cli.testing.Tshark;
 import io.xdppacket.testing.Privileged;
+import io.xdppacket.testing.Tshark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,8 +15,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-import static io.xdppacket.cli.pcap.CaptureRoundTripTest.frame;
-import static io.xdppacket.cli.pcap.CaptureRoundTripTest.timestamp;
+import static io.xdppacket.pcap.CaptureRoundTripTest.frame;
+import static io.xdppacket.pcap.CaptureRoundTripTest.timestamp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

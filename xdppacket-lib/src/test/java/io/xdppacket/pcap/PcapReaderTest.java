@@ -1,5 +1,6 @@
-package io.xdppacket.cli.pcap;
+package io.xdppacket.pcap;
 
+import io.xdppacket.testing.CaptureBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import static io.xdppacket.cli.pcap.CaptureRoundTripTest.frame;
+import static io.xdppacket.pcap.CaptureRoundTripTest.frame;
 import static java.nio.ByteOrder.BIG_ENDIAN;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -160,7 +161,7 @@ class PcapReaderTest {
                 r.rewind();
                 assertNext(r, frame(60, 1), 60, file == pcap ? 1_000_000_002L : 1_700_000_000_123_456_000L);
                 byte[] copy = new byte[2048];
-                long bytes = io.xdppacket.cli.testing.Allocations.of(() -> {
+                long bytes = io.xdppacket.testing.Allocations.of(() -> {
                     r.rewind();
                     while (r.next()) r.copyFrame(copy, 0);
                 });

@@ -1,8 +1,7 @@
-package io.xdppacket.cli.pcap;
+package io.xdppacket.pcap;
 
-import io.xdppacket.cli.frame.UdpFrameBuilder;
-import io.xdppacket.cli.frame.UdpFrameSpec;
-import io.xdppacket.cli.testing.Allocations;
+import io.xdppacket.testing.Allocations;
+import io.xdppacket.testing.UdpFrames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,9 +33,7 @@ class CaptureRoundTripTest {
 
     /** Frame {@code seq} of a given length: real UDP frames, distinct per sequence number. */
     static byte[] frame(int length, long seq) {
-        byte[] f = new byte[length];
-        new UdpFrameBuilder(UdpFrameSpec.defaults().withFrameLength(length)).write(f, 0, seq);
-        return f;
+        return UdpFrames.frame(length, seq);
     }
 
     /** A timestamp with all nine digits of nanoseconds significant. */
@@ -96,12 +93,11 @@ class CaptureRoundTripTest {
     void manyRecordsCrossTheWriteAndReadBuffers(String name) throws IOException {
         Path file = dir.resolve(name);
         int n = 5000; // 7.5 MB: several 1 MiB buffers on both sides, records split across buffer ends
-        UdpFrameBuilder b = new UdpFrameBuilder(UdpFrameSpec.defaults().withFrameLength(1514));
-        byte[] f = new byte[1514];
+        byte[] f;
         try (CaptureWriter w = CaptureWriter.open(file)) {
             for (int i = 0; i < n; i++) {
                 int length = 60 + i % 1455;
-                b.write(f, 0, i);
+                f = frame(1514, i);
                 w.write(f, 0, length, 1514, timestamp(i));
             }
         }
@@ -109,7 +105,7 @@ class CaptureRoundTripTest {
         try (PcapReader r = PcapReader.open(file)) {
             for (int i = 0; i < n; i++) {
                 assertTrue(r.next(), "record " + i);
-                b.write(f, 0, i);
+                f = frame(1514, i);
                 assertEquals(60 + i % 1455, r.capturedLength());
                 assertEquals(timestamp(i), r.timestampNanos());
                 r.copyFrame(got, 0);

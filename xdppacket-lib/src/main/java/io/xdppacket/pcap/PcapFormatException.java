@@ -1,4 +1,4 @@
-package io.xdppacket.cli.pcap;
+package io.xdppacket.pcap;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,12 +20,12 @@ public final class PcapFormatException extends IOException {
         this.offset = offset;
     }
 
-    /** The file that could not be read. */
+    /** {@return the file that could not be read} */
     public Path file() {
         return file;
     }
 
-    /** Byte offset in the file of the record or block at fault, or -1 if the problem is the whole file. */
+    /** {@return the byte offset in the file of the record or block at fault, or -1 if the problem is the whole file} */
     public long offset() {
         return offset;
     }
