@@ -18,8 +18,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * a received {@link Packet} (a frame in the UMEM, read-only), to a range of a {@code byte[]} or of a
  * {@link MemorySegment} (writable unless the segment is read-only), or to a part of another view.
  * Index 0 is the view's first byte (the first byte of its header); {@link #length()} bytes can be
- * read from there. Binding allocates nothing, except that binding to an array the view has not seen
- * last wraps it in a segment once (about 32 bytes): reuse your buffers and it allocates nothing.
+ * read from there. Binding allocates nothing, except that binding to an array that is not one of
+ * the last two the view was bound to wraps it in a segment (about 32 bytes): reuse your buffers
+ * (or keep a view per buffer) and it allocates nothing.
  *
  * <p><b>Checks.</b> Every accessor checks its index against {@link #length()}, so no access reaches
  * outside the bound bytes; multi-byte values are in network byte order (big-endian). Setters throw
@@ -52,9 +53,9 @@ public abstract class FrameView {
     private boolean released;
     /** Neighbours in {@link Packet}'s list of the views bound to it. */
     FrameView previousBound, nextBound;
-    /** The array bound last and its segment, so that binding the same array again allocates nothing. */
-    private byte[] array;
-    private MemorySegment arraySegment = MemorySegment.NULL;
+    /** The two arrays bound last and their segments, so that binding them again allocates nothing. */
+    private byte[] array, olderArray;
+    private MemorySegment arraySegment = MemorySegment.NULL, olderArraySegment = MemorySegment.NULL;
 
     /** For subclasses; a new view is unbound. */
     protected FrameView() {}
@@ -101,8 +102,13 @@ public abstract class FrameView {
     protected final void bind(byte[] array, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, array.length);
         if (array != this.array) {
-            this.arraySegment = MemorySegment.ofArray(array);
+            // Two entries: a view that alternates between a receive and a send buffer allocates nothing either.
+            byte[] a = this.array;
+            MemorySegment s = this.arraySegment;
             this.array = array;
+            this.arraySegment = array == olderArray ? olderArraySegment : MemorySegment.ofArray(array);
+            this.olderArray = a;
+            this.olderArraySegment = s;
         }
         detach();
         set(arraySegment, offset, length, true);
