@@ -47,12 +47,9 @@ public abstract class FrameView {
     /** Bytes from {@link #start}: every accessor's bound. */
     private int length;
     private boolean writable;
-    /** The frame this view shows, if it is a received one: its release unbinds this view. */
+    /** The view of a received frame this view shows part of, or null; the frame is gone once its generation moved on. */
     private Packet packet;
-    /** Whether the last unbinding was a release of the frame (for the error message). */
-    private boolean released;
-    /** Neighbours in {@link Packet}'s list of the views bound to it. */
-    FrameView previousBound, nextBound;
+    private int generation;
     /** The two arrays bound last and their segments, so that binding them again allocates nothing. */
     private byte[] array, olderArray;
     private MemorySegment arraySegment = MemorySegment.NULL, olderArraySegment = MemorySegment.NULL;
@@ -85,10 +82,7 @@ public abstract class FrameView {
                     + " its socket); bind to a frame of the current read");
         }
         Objects.checkFromToIndex(offset, frameLength, frameLength);
-        detach();
-        set(packet.memory, packet.offset + offset, frameLength - offset, writable);
-        this.packet = packet;
-        packet.attach(this);
+        set(packet.memory, packet.offset + offset, frameLength - offset, writable, packet, packet.generation);
     }
 
     /**
@@ -110,8 +104,7 @@ public abstract class FrameView {
             this.olderArray = a;
             this.olderArraySegment = s;
         }
-        detach();
-        set(arraySegment, offset, length, true);
+        set(arraySegment, offset, length, true, null, 0);
     }
 
     /**
@@ -126,8 +119,7 @@ public abstract class FrameView {
      */
     protected final void bind(MemorySegment segment, long offset, int length) {
         Objects.checkFromIndexSize(offset, length, segment.byteSize());
-        detach();
-        set(segment, offset, length, !segment.isReadOnly());
+        set(segment, offset, length, !segment.isReadOnly(), null, 0);
     }
 
     /**
@@ -145,46 +137,30 @@ public abstract class FrameView {
         if (outer == this) throw new IllegalArgumentException("a view cannot be bound to itself");
         outer.checkBound();
         Objects.checkFromIndexSize(offset, length, outer.length);
-        Packet p = outer.packet;
-        detach();
-        set(outer.segment, outer.start + offset, length, outer.writable);
-        if (p != null) {
-            this.packet = p;
-            p.attach(this);
-        }
+        set(outer.segment, outer.start + offset, length, outer.writable, outer.packet, outer.generation);
     }
 
     /**
      * Forgets the bytes this view showed; its accessors throw until it is bound again.
      */
     public final void unbind() {
-        detach();
-        set(MemorySegment.NULL, 0, 0, false);
-        released = false;
+        set(MemorySegment.NULL, 0, 0, false, null, 0);
     }
 
-    /** Called by the Packet this view is bound to when its frame goes back to the kernel. */
-    final void release() {
-        packet = null;
-        previousBound = nextBound = null;
-        set(MemorySegment.NULL, 0, 0, false);
-        released = true;
-    }
-
-    private void set(MemorySegment segment, long start, int length, boolean writable) {
-        this.segment = segment;
+    private void set(MemorySegment segment, long start, int length, boolean writable, Packet packet, int generation) {
+        // References are stored only when they change: a reference store costs a GC barrier, and a loop
+        // binds the same memory (and often the same Packet) again and again.
+        if (this.segment != segment) this.segment = segment;
+        if (this.packet != packet) this.packet = packet;
+        this.generation = generation;
         this.start = start;
         this.length = length;
         this.writable = writable;
-        this.released = false;
     }
 
-    /** Leaves the list of the Packet this view was bound to. */
-    private void detach() {
-        if (packet != null) {
-            packet.detach(this);
-            packet = null;
-        }
+    /** Whether this view showed a received frame that has been released since. */
+    private boolean released() {
+        return packet != null && packet.generation != generation;
     }
 
     // ---- state ----------------------------------------------------------------------------------
@@ -196,7 +172,7 @@ public abstract class FrameView {
 
     /** {@return whether the view shows bytes (it was bound, and the frame has not been released since)} */
     public final boolean isBound() {
-        return segment != MemorySegment.NULL;
+        return segment != MemorySegment.NULL && !released();
     }
 
     /** {@return whether the setters may change the bytes: false for a received frame and a read-only segment} */
@@ -414,18 +390,20 @@ public abstract class FrameView {
 
     /** Where byte {@code index} is in the segment, after checking that {@code size} bytes from there are in the view. */
     private long at(int index, int size) {
-        // One compare when the index is a constant; C2 merges the compares of neighbouring fields.
+        // The generation and the length are loaded once for the accesses of a header (nothing stores to them
+        // in between), and the bound is one compare when the index is a constant.
+        if (packet != null && packet.generation != generation) throw unbound();
         if (index < 0 || size < 0 || index > length - size) throw outside(index, size);
         return start + index;
     }
 
     private long writableAt(int index, int size) {
-        if (!writable) throw segment == MemorySegment.NULL ? unbound() : readOnly();
+        if (!writable) throw isBound() ? readOnly() : unbound();
         return at(index, size);
     }
 
     private void checkBound() {
-        if (segment == MemorySegment.NULL) throw unbound();
+        if (!isBound()) throw unbound();
     }
 
     private RuntimeException outside(int index, int size) {
@@ -435,7 +413,7 @@ public abstract class FrameView {
     }
 
     private IllegalStateException unbound() {
-        return new IllegalStateException(released
+        return new IllegalStateException(released()
                 ? "this " + getClass().getSimpleName() + " view showed a received frame that has been released (by the next"
                 + " read or release() on its socket): bind it to a frame of the current read"
                 : "this " + getClass().getSimpleName() + " view is not bound to any bytes");

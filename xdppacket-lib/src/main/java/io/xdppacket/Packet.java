@@ -33,49 +33,25 @@ public final class Packet {
     MemorySegment memory = MemorySegment.NULL;
     long offset;
     private int length;
-    /** Head of the list of the views bound to this frame (linked through FrameView.nextBound). */
-    private FrameView views;
+    /**
+     * Changes whenever this view stops showing a frame (released, or pointed at another): a
+     * {@link FrameView} bound to the frame compares it on each access, so it never reads a frame
+     * that went back to the kernel.
+     */
+    int generation;
 
     Packet() {}
 
     void point(MemorySegment memory, long offset, int length) {
-        if (views != null) releaseViews();
+        generation++;
         this.memory = memory;
         this.offset = offset;
         this.length = length;
     }
 
     void clear() {
-        if (views != null) releaseViews();
+        generation++;
         this.length = 0;
-    }
-
-    /** Adds a view that was just bound to this frame. */
-    void attach(FrameView view) {
-        view.previousBound = null;
-        view.nextBound = views;
-        if (views != null) views.previousBound = view;
-        views = view;
-    }
-
-    /** Removes a view that is being bound elsewhere. */
-    void detach(FrameView view) {
-        FrameView previous = view.previousBound, next = view.nextBound;
-        if (previous != null) previous.nextBound = next;
-        else views = next;
-        if (next != null) next.previousBound = previous;
-        view.previousBound = view.nextBound = null;
-    }
-
-    /** The frame goes back to the kernel (or the view moves to another): unbinds the views that showed it. */
-    private void releaseViews() {
-        FrameView v = views;
-        views = null;
-        while (v != null) {
-            FrameView next = v.nextBound;
-            v.release();
-            v = next;
-        }
     }
 
     /** Capture information: timestamp, lengths, interface and queue. Same lifetime as this view. */
