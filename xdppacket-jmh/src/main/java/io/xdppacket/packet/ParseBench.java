@@ -35,6 +35,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code toolkitArray}, {@code toolkitSegment}: the views over a {@code byte[]} and native memory;</li>
  *   <li>{@code nettyHeap}, {@code nettyDirect}: a {@link ByteBuf} wrapped once, read with its
  *       absolute accessors at the offsets the headers give (Netty has no header classes);</li>
+ *   <li>{@code nettyUmemFrame}: the same, with the frame in the UMEM-like segment wrapped per frame
+ *       ({@code Unpooled.wrappedBuffer} of a {@code ByteBuffer} slice), as a Netty user would take
+ *       each received frame;</li>
  *   <li>{@code pcap4j}: {@code EthernetPacket.newPacket} and the typed headers it builds, as pcap4j
  *       hands frames to a listener.</li>
  * </ul>
@@ -52,6 +55,7 @@ public class ParseBench {
     private MemorySegment umem;
     private Packet packet;
     private ByteBuf heap, direct;
+    private java.nio.ByteBuffer umemBuffer;
     private final Ethernet eth = new Ethernet();
     private final Ipv4 ip = new Ipv4();
     private final Udp udp = new Udp();
@@ -64,6 +68,7 @@ public class ParseBench {
         MemorySegment.copy(frame, 0, umem, ValueLayout.JAVA_BYTE, 2048 + 256, frameLength);
         packet = ReceivedFrames.newPacket();
         heap = Unpooled.wrappedBuffer(frame);
+        umemBuffer = umem.asByteBuffer();
         direct = Unpooled.directBuffer(frameLength).writeBytes(frame);
     }
 
@@ -105,6 +110,11 @@ public class ParseBench {
     @Benchmark
     public long nettyDirect() {
         return netty(direct);
+    }
+
+    @Benchmark
+    public long nettyUmemFrame() {
+        return netty(Unpooled.wrappedBuffer(umemBuffer.slice(2048 + 256, frameLength)));
     }
 
     private static long netty(ByteBuf b) {
