@@ -131,11 +131,12 @@ public abstract class FrameView {
      * @param offset where this view starts in {@code outer}
      * @param length bytes in this view
      * @throws IndexOutOfBoundsException if the range is not inside {@code outer}
-     * @throws IllegalStateException     if {@code outer} is not bound
+     * @throws IllegalStateException     if {@code outer} is not bound (or, at the first access, if it showed
+     *                                   a received frame that has been released)
      */
     protected final void bind(FrameView outer, int offset, int length) {
-        if (outer == this) throw new IllegalArgumentException("a view cannot be bound to itself");
-        outer.checkBound();
+        // A released outer view passes on its stale generation: this view's first access throws.
+        if (outer.segment == MemorySegment.NULL) throw outer.unbound();
         Objects.checkFromIndexSize(offset, length, outer.length);
         set(outer.segment, outer.start + offset, length, outer.writable, outer.packet, outer.generation);
     }
@@ -400,10 +401,6 @@ public abstract class FrameView {
     private long writableAt(int index, int size) {
         if (!writable) throw isBound() ? readOnly() : unbound();
         return at(index, size);
-    }
-
-    private void checkBound() {
-        if (!isBound()) throw unbound();
     }
 
     private RuntimeException outside(int index, int size) {

@@ -36,10 +36,10 @@ public final class Ipv4 extends Header<Ipv4> {
     @Override
     boolean parse() {
         if (length() < MIN_HEADER_LENGTH) return false;
-        int b = getUnsignedByte(0);
-        int ihl = (b & 0xF) * 4;
-        int total = getUnsignedShort(TOTAL_LENGTH);
-        if (b >>> 4 != 4 || ihl < MIN_HEADER_LENGTH || ihl > length() || total < ihl) return false;
+        int first = getInt(0); // version, IHL, TOS, total length: one read
+        int ihl = (first >>> 24 & 0xF) * 4;
+        int total = first & 0xFFFF;
+        if (first >>> 28 != 4 || ihl < MIN_HEADER_LENGTH || ihl > length() || total < ihl) return false;
         headerLength = ihl;
         end = Math.min(total, length());
         return true;

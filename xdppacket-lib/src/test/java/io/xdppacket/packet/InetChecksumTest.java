@@ -108,4 +108,26 @@ class InetChecksumTest {
         }
         assertThrows(IndexOutOfBoundsException.class, () -> InetChecksum.of(data, 299, 2));
     }
+
+    /** Long runs are summed in 2 KB copies: lengths around and across the copies, at even and odd offsets. */
+    @Test
+    void longRunsAcrossTheCopiesSumAlike() {
+        byte[] data = new byte[9100];
+        new java.util.Random(9).nextBytes(data);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment s = arena.allocate(data.length);
+            java.lang.foreign.MemorySegment.copy(data, 0, s, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, data.length);
+            for (int from : new int[] {0, 1, 2, 7}) {
+                for (int length : new int[] {127, 128, 129, 2047, 2048, 2049, 2055, 4096, 4101, 9000}) {
+                    long wordByWord = 0;
+                    for (int i = from; i < from + length; i += 2) {
+                        wordByWord += (data[i] & 0xFF) << 8 | (i + 1 < from + length ? data[i + 1] & 0xFF : 0);
+                    }
+                    int expected = InetChecksum.finish(wordByWord);
+                    assertEquals(expected, InetChecksum.of(data, from, length), from + "+" + length);
+                    assertEquals(expected, InetChecksum.of(s, from, length), from + "+" + length);
+                }
+            }
+        }
+    }
 }
