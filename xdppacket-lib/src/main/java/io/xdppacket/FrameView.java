@@ -384,7 +384,11 @@ public abstract class FrameView {
      * @param value the value; the low bits that fit are written
      */
     public final void fill(int index, int count, int value) {
-        segment.asSlice(writableAt(index, count), count).fill((byte) value);
+        long at = writableAt(index, count);
+        long end = at + count;
+        long eight = (value & 0xFFL) * 0x0101_0101_0101_0101L;
+        for (; at + 8 <= end; at += 8) segment.set(ValueLayout.JAVA_LONG_UNALIGNED, at, eight);
+        for (; at < end; at++) segment.set(JAVA_BYTE, at, (byte) value);
     }
 
     // ---- checks ---------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ public final class Packet {
     /**
      * Changes whenever this view stops showing a frame (released, or pointed at another): a
      * {@link FrameView} bound to the frame compares it on each access, so it never reads a frame
-     * that went back to the kernel.
+     * that went back to the kernel. (It would take 2^32 reads into this view, while a frame view of
+     * an old frame is kept and not used, for the count to come round again.)
      */
     int generation;
 
