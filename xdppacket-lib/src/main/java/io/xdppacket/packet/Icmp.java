@@ -81,7 +81,13 @@ public final class Icmp extends Header<Icmp> {
 
     /** {@return the checksum the message should have} */
     public int computeChecksum() {
-        return InetChecksum.finish(onesComplementSum(onesComplementSum(0, 0, CHECKSUM), CHECKSUM + 2, length() - CHECKSUM - 2));
+        return InetChecksum.finish(messageSum(0xFFFF_0000L));
+    }
+
+    /** The message's sum, the checksum word masked with {@code checksumMask}: the header in one read. */
+    private long messageSum(long checksumMask) {
+        long h = getLong(0);
+        return onesComplementSum(((h >>> 32) & checksumMask) + (h & 0xFFFF_FFFFL), HEADER_LENGTH, length() - HEADER_LENGTH);
     }
 
     /**
@@ -96,7 +102,7 @@ public final class Icmp extends Header<Icmp> {
 
     /** {@return whether the checksum is correct} */
     public boolean isChecksumValid() {
-        return InetChecksum.fold(onesComplementSum(0, 0, length())) == 0xFFFF;
+        return InetChecksum.fold(messageSum(0xFFFF_FFFFL)) == 0xFFFF;
     }
 
     /**

@@ -143,8 +143,13 @@ public final class Icmpv6 extends Header<Icmpv6> {
      * @return the checksum the message should have
      */
     public int computeChecksum(Ipv6 ip) {
-        long sum = ip.pseudoHeaderSum(IpProtocol.ICMPV6, length());
-        return InetChecksum.finish(onesComplementSum(onesComplementSum(sum, 0, CHECKSUM), CHECKSUM + 2, length() - CHECKSUM - 2));
+        return InetChecksum.finish(messageSum(ip.pseudoHeaderSum(IpProtocol.ICMPV6, length()), 0xFFFF_0000L));
+    }
+
+    /** Adds the message to {@code sum}, the checksum word masked with {@code checksumMask}: the header in one read. */
+    private long messageSum(long sum, long checksumMask) {
+        long h = getLong(0);
+        return onesComplementSum(sum + ((h >>> 32) & checksumMask) + (h & 0xFFFF_FFFFL), HEADER_LENGTH, length() - HEADER_LENGTH);
     }
 
     /**
@@ -165,7 +170,7 @@ public final class Icmpv6 extends Header<Icmpv6> {
      * @return whether the checksum is correct
      */
     public boolean isChecksumValid(Ipv6 ip) {
-        return InetChecksum.fold(ip.pseudoHeaderSum(IpProtocol.ICMPV6, length()) + onesComplementSum(0, 0, length())) == 0xFFFF;
+        return InetChecksum.fold(messageSum(ip.pseudoHeaderSum(IpProtocol.ICMPV6, length()), 0xFFFF_FFFFL)) == 0xFFFF;
     }
 
     /**

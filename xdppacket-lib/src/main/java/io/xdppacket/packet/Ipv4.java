@@ -225,7 +225,7 @@ public final class Ipv4 extends Header<Ipv4> {
 
     /** {@return the checksum the header should have, computed over it with the field as 0} */
     public int computeChecksum() {
-        return InetChecksum.finish(onesComplementSum(onesComplementSum(0, 0, CHECKSUM), CHECKSUM + 2, headerLength - CHECKSUM - 2));
+        return InetChecksum.finish(headerSum(0xFFFF_0000L));
     }
 
     /**
@@ -240,12 +240,24 @@ public final class Ipv4 extends Header<Ipv4> {
 
     /** {@return whether the header's checksum is correct} */
     public boolean isChecksumValid() {
-        return InetChecksum.fold(onesComplementSum(0, 0, headerLength)) == 0xFFFF;
+        return InetChecksum.fold(headerSum(0xFFFF_FFFFL)) == 0xFFFF;
+    }
+
+    /**
+     * The header's sum in three reads (32-bit words sum to the same folded value as 16-bit ones), the
+     * word with the checksum masked with {@code checksumMask}; options are added to it.
+     */
+    private long headerSum(long checksumMask) {
+        long a = getLong(0), b = getLong(TTL);
+        long sum = (a >>> 32) + (a & 0xFFFF_FFFFL) + ((b >>> 32) & checksumMask) + (b & 0xFFFF_FFFFL)
+                + (getInt(DESTINATION) & 0xFFFF_FFFFL);
+        return headerLength == MIN_HEADER_LENGTH ? sum : onesComplementSum(sum, MIN_HEADER_LENGTH, headerLength - MIN_HEADER_LENGTH);
     }
 
     /** The sum of the pseudo-header that UDP and TCP checksums over IPv4 cover (RFC 768, RFC 9293). */
     long pseudoHeaderSum(int protocol, int upperLength) {
-        return onesComplementSum(0, SOURCE, 8) + protocol + upperLength;
+        long addresses = getLong(SOURCE);
+        return (addresses >>> 32) + (addresses & 0xFFFF_FFFFL) + protocol + upperLength;
     }
 
     // ---- setters --------------------------------------------------------------------------------

@@ -212,7 +212,12 @@ public final class Ipv6 extends Header<Ipv6> {
 
     /** The sum of the pseudo-header that upper-layer checksums over IPv6 cover (RFC 8200 8.1). */
     long pseudoHeaderSum(int nextHeader, int upperLength) {
-        return onesComplementSum(0, SOURCE, 32) + nextHeader + upperLength;
+        long sum = nextHeader + upperLength;
+        for (int i = SOURCE; i < SOURCE + 32; i += 8) {
+            long w = getLong(i);
+            sum += (w >>> 32) + (w & 0xFFFF_FFFFL);
+        }
+        return sum;
     }
 
     // ---- setters --------------------------------------------------------------------------------

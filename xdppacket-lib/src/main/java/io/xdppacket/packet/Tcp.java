@@ -242,7 +242,7 @@ public final class Tcp extends Header<Tcp> {
      * @return whether the checksum is correct
      */
     public boolean isChecksumValid(Ipv4 ip) {
-        return InetChecksum.fold(ip.pseudoHeaderSum(IpProtocol.TCP, length()) + onesComplementSum(0, 0, length())) == 0xFFFF;
+        return InetChecksum.fold(segmentSum(ip.pseudoHeaderSum(IpProtocol.TCP, length()), 0xFFFF_FFFFL)) == 0xFFFF;
     }
 
     /**
@@ -252,11 +252,18 @@ public final class Tcp extends Header<Tcp> {
      * @return whether the checksum is correct
      */
     public boolean isChecksumValid(Ipv6 ip) {
-        return InetChecksum.fold(ip.pseudoHeaderSum(IpProtocol.TCP, length()) + onesComplementSum(0, 0, length())) == 0xFFFF;
+        return InetChecksum.fold(segmentSum(ip.pseudoHeaderSum(IpProtocol.TCP, length()), 0xFFFF_FFFFL)) == 0xFFFF;
+    }
+
+    /** Adds the segment to {@code sum}, the checksum masked with {@code checksumMask}: the fixed header in three reads. */
+    private long segmentSum(long sum, long checksumMask) {
+        long a = getLong(0), b = getLong(8);
+        sum += (a >>> 32) + (a & 0xFFFF_FFFFL) + (b >>> 32) + (b & 0xFFFF_FFFFL) + (getInt(CHECKSUM) & checksumMask);
+        return onesComplementSum(sum, MIN_HEADER_LENGTH, length() - MIN_HEADER_LENGTH);
     }
 
     private long sumWithoutChecksum(long sum) {
-        return onesComplementSum(onesComplementSum(sum, 0, CHECKSUM), CHECKSUM + 2, length() - CHECKSUM - 2);
+        return segmentSum(sum, 0x0000_FFFFL);
     }
 
     // ---- setters --------------------------------------------------------------------------------

@@ -125,8 +125,8 @@ public final class Udp extends Header<Udp> {
      * @return whether the checksum is correct, or absent (0)
      */
     public boolean isChecksumValid(Ipv4 ip) {
-        return checksum() == 0 || InetChecksum.fold(ip.pseudoHeaderSum(IpProtocol.UDP, datagramLength())
-                + onesComplementSum(0, 0, datagramLength())) == 0xFFFF;
+        return checksum() == 0
+                || InetChecksum.fold(datagramSum(ip.pseudoHeaderSum(IpProtocol.UDP, datagramLength()), 0xFFFF_FFFFL)) == 0xFFFF;
     }
 
     /**
@@ -136,8 +136,8 @@ public final class Udp extends Header<Udp> {
      * @return whether the checksum is correct (it is mandatory over IPv6)
      */
     public boolean isChecksumValid(Ipv6 ip) {
-        return checksum() != 0 && InetChecksum.fold(ip.pseudoHeaderSum(IpProtocol.UDP, datagramLength())
-                + onesComplementSum(0, 0, datagramLength())) == 0xFFFF;
+        return checksum() != 0
+                && InetChecksum.fold(datagramSum(ip.pseudoHeaderSum(IpProtocol.UDP, datagramLength()), 0xFFFF_FFFFL)) == 0xFFFF;
     }
 
     /**
@@ -167,8 +167,15 @@ public final class Udp extends Header<Udp> {
         return this;
     }
 
+    /** Adds the datagram to {@code sum}, its checksum word masked with {@code checksumMask}: the header in one read. */
+    private long datagramSum(long sum, long checksumMask) {
+        long h = getLong(0);
+        sum += (h >>> 32) + (h & checksumMask);
+        return onesComplementSum(sum, HEADER_LENGTH, datagramLength() - HEADER_LENGTH);
+    }
+
     private long sumWithoutChecksum(long sum) {
-        return onesComplementSum(onesComplementSum(sum, 0, CHECKSUM), CHECKSUM + 2, datagramLength() - CHECKSUM - 2);
+        return datagramSum(sum, 0xFFFF_0000L);
     }
 
     /** 0 in the field means "no checksum" (RFC 768), so a computed 0 goes out as its other form. */
