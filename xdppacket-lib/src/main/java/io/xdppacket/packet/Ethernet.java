@@ -48,8 +48,7 @@ public final class Ethernet extends Header<Ethernet> {
     @Override
     void format() {
         setLong(0, 0);
-        setInt(8, 0);
-        setShort(TYPE, 0);
+        setLong(HEADER_LENGTH - 8, 0); // bytes 6 .. 13: two writes for the 14 bytes
         tags = 0;
     }
 

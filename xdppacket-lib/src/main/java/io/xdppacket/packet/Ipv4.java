@@ -53,10 +53,9 @@ public final class Ipv4 extends Header<Ipv4> {
     @Override
     void format() {
         int total = Math.min(length(), 0xFFFF);
-        setInt(0, 0x4500_0000 | total);
-        setInt(ID, 0);
-        setInt(TTL, 64 << 24);
-        setLong(SOURCE, 0);
+        setLong(0, (0x4500_0000L | total) << 32);      // version, IHL, TOS, total length; id, flags 0
+        setLong(TTL, 64L << 56);                        // TTL 64, protocol, checksum and source 0
+        setInt(DESTINATION, 0);
         headerLength = MIN_HEADER_LENGTH;
         end = total;
     }
