@@ -16,10 +16,11 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * read. It shows that frame until the next read on the same socket (any read method),
  * {@link XdpSocket#release()}, or until the frame is forwarded ({@link XdpPort#forwardPackets});
  * then the frame goes back to the kernel, and this view is cleared ({@link #length()} 0, every
- * accessor throws). A slice taken with {@link #segment()} is not cleared: after release it shows
- * whatever the kernel writes there next. Copy out what must outlive the read. After the socket is
- * closed, every access throws {@link IllegalStateException}; the memory is never touched after it
- * was freed.
+ * accessor throws), and so are the header views bound to it ({@link FrameView},
+ * {@code io.xdppacket.packet}). A slice taken with {@link #segment()} is not cleared: after release
+ * it shows whatever the kernel writes there next. Copy out what must outlive the read. After the
+ * socket is closed, every access throws {@link IllegalStateException}; the memory is never touched
+ * after it was freed.
  *
  * <p><b>Writing.</b> While it shows a frame, a view may also be written: edit a received frame in
  * place (swap its MAC addresses, rewrite a header) before forwarding it, or fill a claimed frame.
@@ -41,7 +42,7 @@ public final class Packet {
     static final int MAX_SEGMENTS = 18;
 
     private final PacketInfo info = new PacketInfo();
-    /** The whole UMEM this view's frame lies in. */
+    /** The whole UMEM this view's frame lies in; package-private for {@link FrameView}, which keeps it to itself. */
     MemorySegment memory = MemorySegment.NULL;
     /** UMEM address of the first segment's first byte. */
     long offset;
@@ -58,7 +59,12 @@ public final class Packet {
     private int capacity;
     /** The most bytes one segment of a claimed frame holds. */
     private int segmentRoom;
-    /** Changes whenever this view stops showing a frame, so that views derived from it can tell. */
+    /**
+     * Changes whenever this view stops showing a frame (released, or pointed at another): a
+     * {@link FrameView} bound to the frame compares it on each access, so it never reads a frame
+     * that went back to the kernel. (It would take 2^32 reads into this view, while a frame view of
+     * an old frame is kept and not used, for the count to come round again.)
+     */
     int generation;
 
     Packet() {}

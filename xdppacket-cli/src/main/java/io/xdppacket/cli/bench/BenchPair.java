@@ -1,6 +1,6 @@
 package io.xdppacket.cli.bench;
 
-import io.xdppacket.cli.frame.MacAddress;
+import io.xdppacket.packet.MacAddress;
 import io.xdppacket.cli.lab.VethLab;
 
 import java.io.IOException;

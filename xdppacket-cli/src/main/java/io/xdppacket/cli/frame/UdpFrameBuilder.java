@@ -1,5 +1,12 @@
 package io.xdppacket.cli.frame;
 
+import io.xdppacket.packet.EtherType;
+import io.xdppacket.packet.Ethernet;
+import io.xdppacket.packet.InetChecksum;
+import io.xdppacket.packet.IpProtocol;
+import io.xdppacket.packet.Ipv4;
+import io.xdppacket.packet.Udp;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -43,24 +50,15 @@ public final class UdpFrameBuilder {
     public static final int TTL = 64;
 
     // Field offsets in the frame.
-    private static final int ETHERTYPE = 12;
     private static final int IP = 14;
-    private static final int IP_TOTAL_LENGTH = IP + 2;
     private static final int IP_ID = IP + 4;
-    private static final int IP_FLAGS = IP + 6;
-    private static final int IP_TTL = IP + 8;
-    private static final int IP_PROTOCOL = IP + 9;
     private static final int IP_CHECKSUM = IP + 10;
     private static final int IP_SRC = IP + 12;
-    private static final int IP_DST = IP + 16;
     private static final int UDP = 34;
     private static final int UDP_SRC_PORT = UDP;
     private static final int UDP_DST_PORT = UDP + 2;
-    private static final int UDP_LENGTH = UDP + 4;
     private static final int UDP_CHECKSUM = UDP + 6;
 
-    private static final int PROTO_UDP = 17;
-    private static final int DF = 0x4000;
 
     private static final ValueLayout.OfShort SHORT_BE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -94,24 +92,18 @@ public final class UdpFrameBuilder {
         this.udpChecksum = spec.udpChecksum();
 
         byte[] t = new byte[length];
-        spec.dstMac().writeTo(t, 0);
-        spec.srcMac().writeTo(t, 6);
-        putShort(t, ETHERTYPE, 0x0800);
-        t[IP] = 0x45; // version 4, header length 5 words
-        putShort(t, IP_TOTAL_LENGTH, length - IP);
-        putShort(t, IP_FLAGS, spec.dontFragment() ? DF : 0);
-        t[IP_TTL] = (byte) TTL;
-        t[IP_PROTOCOL] = PROTO_UDP;
-        spec.srcIp().writeTo(t, IP_SRC);
-        spec.dstIp().writeTo(t, IP_DST);
-        int udpLength = length - UDP;
-        putShort(t, UDP_LENGTH, udpLength);
+        Ethernet eth = new Ethernet().build(t, 0, length)
+                .setDestination(spec.dstMac()).setSource(spec.srcMac()).setEtherType(EtherType.IPV4);
+        Ipv4 ip = new Ipv4().build(eth).setDontFragment(spec.dontFragment()).setTtl(TTL).setProtocol(IpProtocol.UDP)
+                .setSource(spec.srcIp()).setDestination(spec.dstIp());
+        new Udp().build(ip);
+        int udpLength = length - UDP; // the builders set both length fields from the space
         for (int i = SEQUENCE_OFFSET + 8; i < length; i++) t[i] = (byte) (i - HEADER_LENGTH);
         this.template = t;
 
         this.ipBaseSum = InetChecksum.add(0, t, IP, UDP - IP);
         // Pseudo-header: source, destination, zero + protocol, UDP length. Then the UDP datagram itself.
-        long pseudo = InetChecksum.add(0, t, IP_SRC, 8) + PROTO_UDP + udpLength;
+        long pseudo = InetChecksum.add(0, t, IP_SRC, 8) + IpProtocol.UDP + udpLength;
         this.udpBaseSum = InetChecksum.add(pseudo, t, UDP, udpLength);
 
         // A valid frame (sequence 0) in the template, so patch() can also start from a plain copy of it.

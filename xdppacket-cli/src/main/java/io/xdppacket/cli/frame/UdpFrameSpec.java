@@ -1,5 +1,8 @@
 package io.xdppacket.cli.frame;
 
+import io.xdppacket.packet.Ipv4Address;
+import io.xdppacket.packet.MacAddress;
+
 import java.util.Objects;
 
 /**

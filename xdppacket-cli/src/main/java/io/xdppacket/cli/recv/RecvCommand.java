@@ -5,7 +5,7 @@ import io.xdppacket.XdpOptions;
 import io.xdppacket.XdpStats;
 import io.xdppacket.cli.CliErrors;
 import io.xdppacket.cli.Main;
-import io.xdppacket.cli.pcap.CaptureWriter;
+import io.xdppacket.pcap.CaptureWriter;
 import io.xdppacket.cli.traffic.Converters;
 import io.xdppacket.cli.traffic.HotThread;
 import io.xdppacket.cli.traffic.PortOptions;

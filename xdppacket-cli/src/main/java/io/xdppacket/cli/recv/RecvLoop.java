@@ -3,7 +3,7 @@ package io.xdppacket.cli.recv;
 import io.xdppacket.Packet;
 import io.xdppacket.PacketBatch;
 import io.xdppacket.XdpException;
-import io.xdppacket.cli.pcap.CaptureWriter;
+import io.xdppacket.pcap.CaptureWriter;
 import io.xdppacket.cli.traffic.Meter;
 import io.xdppacket.cli.traffic.StopSignal;
 import io.xdppacket.XdpPort;

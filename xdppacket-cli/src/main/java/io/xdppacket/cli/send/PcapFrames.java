@@ -1,6 +1,6 @@
 package io.xdppacket.cli.send;
 
-import io.xdppacket.cli.pcap.PcapReader;
+import io.xdppacket.pcap.PcapReader;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.xdppacket.cli.send;
 
-import io.xdppacket.cli.pcap.PcapReader;
+import io.xdppacket.pcap.PcapReader;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ record PcapScan(long frames, long bytes, long truncated) {
      *
      * @param maxLength  the longest frame the socket sends
      * @param tooLongHint appended to the message for a frame longer than {@code maxLength}
-     * @throws IOException (including {@link io.xdppacket.cli.pcap.PcapFormatException}) naming the file, the
+     * @throws IOException (including {@link io.xdppacket.pcap.PcapFormatException}) naming the file, the
      *                     record and the rule
      */
     static PcapScan of(Path file, int maxLength, String tooLongHint) throws IOException {

@@ -1,7 +1,7 @@
 package io.xdppacket.cli.traffic;
 
-import io.xdppacket.cli.frame.Ipv4Address;
-import io.xdppacket.cli.frame.MacAddress;
+import io.xdppacket.packet.Ipv4Address;
+import io.xdppacket.packet.MacAddress;
 import io.xdppacket.cli.frame.PortRange;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

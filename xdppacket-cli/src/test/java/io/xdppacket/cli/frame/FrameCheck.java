@@ -1,5 +1,8 @@
 package io.xdppacket.cli.frame;
 
+import io.xdppacket.packet.InetChecksum;
+import io.xdppacket.packet.MacAddress;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

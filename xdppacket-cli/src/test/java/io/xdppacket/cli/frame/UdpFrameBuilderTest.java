@@ -1,5 +1,7 @@
 package io.xdppacket.cli.frame;
 
+import io.xdppacket.packet.Ipv4Address;
+import io.xdppacket.packet.MacAddress;
 import io.xdppacket.cli.testing.Allocations;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,10 @@
 package io.xdppacket.cli.frame;
 
-import io.xdppacket.cli.pcap.CaptureWriter;
-import io.xdppacket.cli.pcap.PcapWriter;
-import io.xdppacket.cli.testing.Tshark;
+import io.xdppacket.packet.Ipv4Address;
+import io.xdppacket.packet.MacAddress;
+import io.xdppacket.pcap.CaptureWriter;
+import io.xdppacket.pcap.PcapWriter;
+import io.xdppacket.testing.Tshark;
 import io.xdppacket.testing.Privileged;
 import io.xdppacket.testing.Tools;
 import org.junit.jupiter.api.Test;

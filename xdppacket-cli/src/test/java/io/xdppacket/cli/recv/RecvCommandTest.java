@@ -2,12 +2,12 @@ package io.xdppacket.cli.recv;
 
 import io.xdppacket.IoMode;
 import io.xdppacket.XdpOptions;
-import io.xdppacket.cli.frame.MacAddress;
+import io.xdppacket.packet.MacAddress;
 import io.xdppacket.cli.frame.UdpFrameBuilder;
 import io.xdppacket.cli.frame.UdpFrameSpec;
-import io.xdppacket.cli.pcap.CaptureWriter;
+import io.xdppacket.pcap.CaptureWriter;
 import io.xdppacket.cli.testing.Cli;
-import io.xdppacket.cli.testing.Tshark;
+import io.xdppacket.testing.Tshark;
 import io.xdppacket.cli.traffic.StopSignal;
 import io.xdppacket.XdpPort;
 import io.xdppacket.testing.Privileged;

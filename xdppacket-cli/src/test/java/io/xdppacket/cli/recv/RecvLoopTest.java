@@ -1,7 +1,7 @@
 package io.xdppacket.cli.recv;
 
-import io.xdppacket.cli.pcap.CaptureWriter;
-import io.xdppacket.cli.pcap.PcapReader;
+import io.xdppacket.pcap.CaptureWriter;
+import io.xdppacket.pcap.PcapReader;
 import io.xdppacket.cli.testing.Allocations;
 import io.xdppacket.cli.traffic.FakePort;
 import io.xdppacket.cli.traffic.StopSignal;

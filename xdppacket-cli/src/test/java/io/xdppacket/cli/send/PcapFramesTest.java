@@ -1,6 +1,6 @@
 package io.xdppacket.cli.send;
 
-import io.xdppacket.cli.pcap.CaptureWriter;
+import io.xdppacket.pcap.CaptureWriter;
 import io.xdppacket.cli.testing.Allocations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,8 @@
 package io.xdppacket.cli.send;
 
 import io.xdppacket.cli.CliErrors;
-import io.xdppacket.cli.pcap.CaptureBytes;
-import io.xdppacket.cli.pcap.LinkType;
+import io.xdppacket.testing.CaptureBytes;
+import io.xdppacket.pcap.LinkType;
 import io.xdppacket.cli.testing.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

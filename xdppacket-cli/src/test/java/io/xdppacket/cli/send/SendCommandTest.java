@@ -2,7 +2,7 @@ package io.xdppacket.cli.send;
 
 import io.xdppacket.IoMode;
 import io.xdppacket.XdpOptions;
-import io.xdppacket.cli.frame.MacAddress;
+import io.xdppacket.packet.MacAddress;
 import io.xdppacket.cli.frame.PortRange;
 import io.xdppacket.cli.frame.UdpFrameBuilder;
 import io.xdppacket.cli.frame.UdpFrameSpec;

@@ -2,7 +2,7 @@ package io.xdppacket.cli.send;
 
 import io.xdppacket.cli.frame.UdpFrameBuilder;
 import io.xdppacket.cli.frame.UdpFrameSpec;
-import io.xdppacket.cli.pcap.CaptureWriter;
+import io.xdppacket.pcap.CaptureWriter;
 import io.xdppacket.cli.testing.Allocations;
 import io.xdppacket.cli.traffic.FakePort;
 import io.xdppacket.cli.traffic.StopSignal;
