@@ -216,6 +216,17 @@ public interface XdpPort extends AutoCloseable {
     boolean isZeroCopy();
 
     /**
+     * What the kernel says about this port's interface now — its MTU, hardware (MAC) address and
+     * queue counts — looked up in the network namespace the port was opened in.
+     *
+     * @return a fresh lookup (a few system calls; not for the frame path)
+     * @throws XdpException if the interface is gone
+     */
+    default InterfaceInfo interfaceInfo() throws XdpException {
+        return InterfaceInfo.lookup(interfaceName(), options().networkNamespace());
+    }
+
+    /**
      * The interface this port was opened on.
      *
      * @return the interface's name, as given to open
