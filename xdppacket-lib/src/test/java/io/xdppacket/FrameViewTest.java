@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The bridge between a received {@link Packet} and the header views: binding without allocation,
- * read-only access to the frame and nothing beyond it, and views that stop reading when the frame
+ * in-place access to the frame and nothing beyond it, and views that stop reading when the frame
  * is released or the memory freed. A segment of an arena plays the UMEM, the Packet is pointed at
  * frames in it as the receiver points it.
  */
@@ -123,7 +123,7 @@ class FrameViewTest {
     }
 
     @Test
-    void aReceivedFrameIsReadOnlyAndNothingOutsideItCanBeRead() {
+    void aReceivedFrameCanBeEditedInPlaceButNothingOutsideItIsReachable() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment umem = arena.allocate(4 * FRAME);
             umem.fill((byte) 0x55);
@@ -131,19 +131,29 @@ class FrameViewTest {
             Packet p = new Packet();
             p.point(umem, FRAME, 60, null);
             assertTrue(wrapAll(p));
-            assertFalse(eth.isWritable());
-            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> udp.setSourcePort(1));
-            assertTrue(e.getMessage().contains("received frame"), e.getMessage());
-            assertThrows(UnsupportedOperationException.class, () -> new Udp().build(ip));
-            assertThrows(UnsupportedOperationException.class, eth::swapAddresses);
+            assertTrue(eth.isWritable(), "a received frame is edited in place before it is forwarded");
+            long destination = eth.destination();
+            eth.swapAddresses();
+            udp.setSourcePort(4242);
+            udp.updateChecksum(ip);
+            assertEquals(4242, udp.sourcePort());
+            assertTrue(udp.isChecksumValid(ip));
+            assertEquals(destination, eth.source());
+            assertEquals(4242, Short.toUnsignedInt(umem.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN),
+                    FRAME + 14 + 20)), "the change is in the UMEM frame itself");
 
             assertEquals(60, eth.length());
             IndexOutOfBoundsException oob = assertThrows(IndexOutOfBoundsException.class, () -> eth.getByte(60));
             assertTrue(oob.getMessage().contains("Ethernet view of 60 bytes"), oob.getMessage());
             assertThrows(IndexOutOfBoundsException.class, () -> eth.getShort(59));
             assertThrows(IndexOutOfBoundsException.class, () -> eth.getByte(-1));
+            assertThrows(IndexOutOfBoundsException.class, () -> eth.setByte(60, 0));
+            assertThrows(IndexOutOfBoundsException.class, () -> eth.setByte(-1, 0));
             assertThrows(IndexOutOfBoundsException.class, () -> udp.getLong(udp.length() - 7));
+            assertThrows(IndexOutOfBoundsException.class, () -> udp.setLong(udp.length() - 7, 0));
             assertThrows(IndexOutOfBoundsException.class, () -> eth.copyTo(0, new byte[100], 0, 61));
+            assertEquals((byte) 0x55, umem.get(ValueLayout.JAVA_BYTE, FRAME - 1), "the byte before the frame is untouched");
+            assertEquals((byte) 0x55, umem.get(ValueLayout.JAVA_BYTE, FRAME + 60), "the byte after the frame is untouched");
             assertFalse(eth.wrap(p, 61), "an offset past the frame does not wrap");
             assertFalse(eth.isBound());
         }
