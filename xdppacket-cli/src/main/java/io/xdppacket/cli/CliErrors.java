@@ -45,12 +45,12 @@ public final class CliErrors {
         return new UsageException(message);
     }
 
-    /** {@code drv} or {@code skb}, any case. */
+    /** {@code auto}, {@code drv} or {@code skb}, any case. */
     public static XdpMode xdpMode(String s) {
         try {
             return XdpMode.valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw usage("--mode " + s + ": must be drv or skb");
+            throw usage("--mode " + s + ": must be auto, drv or skb");
         }
     }
 

@@ -29,7 +29,7 @@ class BadArgumentsTest {
     /** Options both commands share. */
     private static Stream<Arguments> common() {
         return Stream.of(
-                bad("--mode xdp", "--mode xdp", "drv or skb"),
+                bad("--mode xdp", "--mode xdp", "auto, drv or skb"),
                 bad("--ring-size 100", "--ring-size 100", "power of two", "16", "1048576"),
                 bad("--ring-size 8", "--ring-size 8", "power of two"),
                 bad("--ring-size big", "--ring-size", "'big'"),
